@@ -112,6 +112,14 @@ macro_rules! compressed_bytes {
             }
         }
 
+        impl<'a> arbitrary::Arbitrary<'a> for $name {
+            /// Arbitrary bytes, not necessarily a point: containers must round-trip whatever
+            /// bytes they carry.
+            fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+                Ok(Self(<[u8; $len]>::arbitrary(u)?))
+            }
+        }
+
         impl tree_hash::TreeHash for $name {
             fn tree_hash_type() -> tree_hash::TreeHashType {
                 tree_hash::TreeHashType::Vector

@@ -1,0 +1,51 @@
+//! Constants (docs/spec/constants.md): values that no preset or configuration changes.
+use crate::primitives::{DomainType, Epoch, FixedBytes};
+
+pub const GWEI_PER_ETH: u64 = 1_000_000_000;
+pub const FAR_FUTURE_EPOCH: Epoch = u64::MAX;
+pub const GENESIS_SLOT: u64 = 0;
+pub const GENESIS_EPOCH: Epoch = 0;
+/// Denominator of every `*_BPS` value.
+pub const BASIS_POINTS: u64 = 10_000;
+
+/// SSF vote rounds.
+pub const SSF_ROUND_JUSTIFY: u8 = 1;
+pub const SSF_ROUND_FINALIZE: u8 = 2;
+
+// Domain types. 0x00–0x02 keep their consensus-specs meaning; rainbow-specific domains use 0x1_.
+pub const DOMAIN_BEACON_PROPOSER: DomainType = FixedBytes([0x00, 0x00, 0x00, 0x00]);
+pub const DOMAIN_SSF_VOTE: DomainType = FixedBytes([0x01, 0x00, 0x00, 0x00]);
+pub const DOMAIN_RANDAO: DomainType = FixedBytes([0x02, 0x00, 0x00, 0x00]);
+pub const DOMAIN_HEAVY_REGISTRATION: DomainType = FixedBytes([0x10, 0x00, 0x00, 0x00]);
+pub const DOMAIN_LIGHT_REGISTRATION: DomainType = FixedBytes([0x11, 0x00, 0x00, 0x00]);
+pub const DOMAIN_LIGHT_COMMITTEE: DomainType = FixedBytes([0x12, 0x00, 0x00, 0x00]);
+pub const DOMAIN_INCLUSION_LIST: DomainType = FixedBytes([0x13, 0x00, 0x00, 0x00]);
+pub const DOMAIN_LIGHT_CERTIFICATE: DomainType = FixedBytes([0x14, 0x00, 0x00, 0x00]);
+
+// Registry and queue limits (list capacities; they cost nothing until used).
+pub type HeavyOperatorRegistryLimit = typenum::U1048576; // 2^20
+pub type LightOperatorRegistryLimit = typenum::U16777216; // 2^24
+pub type DelegationLimit = typenum::U1073741824; // 2^30
+pub type ShareTokenBalanceLimit = typenum::U1073741824; // 2^30
+pub type RedelegationLimit = typenum::U16777216; // 2^24
+pub type UnbondingLimit = typenum::U16777216; // 2^24
+pub type LightHolderLimit = typenum::U1073741824; // 2^30
+pub type AccountLimit = typenum::U1073741824; // 2^30
+pub type PendingWithdrawalLimit = typenum::U16777216; // 2^24
+/// Largest encoded execution transaction.
+pub type MaxBytesPerTransaction = typenum::U1024;
+/// Most transactions one inclusion list can name (its byte size is bounded separately by
+/// `MAX_BYTES_PER_INCLUSION_LIST`).
+pub type MaxTransactionsPerInclusionList = typenum::U128;
+
+// Withdrawal kinds: why the consensus side pays an execution account.
+pub const WITHDRAWAL_KIND_REFUND: u8 = 0;
+pub const WITHDRAWAL_KIND_UNBONDING: u8 = 1;
+pub const WITHDRAWAL_KIND_LIGHT_UNWRAP: u8 = 2;
+pub const WITHDRAWAL_KIND_BOND: u8 = 3;
+pub const WITHDRAWAL_KIND_EXIT: u8 = 4;
+
+// Fixed gas per transaction kind.
+pub const GAS_TRANSFER: u64 = 21_000;
+pub const GAS_STAKING_ACTION: u64 = 60_000;
+pub const GAS_OPERATOR_REGISTRATION: u64 = 120_000;
