@@ -221,7 +221,8 @@ impl ChainConfig {
     /// Milliseconds from the start of a slot to a phase given in basis points.
     pub fn phase_offset_ms(&self, phase_bps: u64) -> u64 {
         let product = u128::from(self.slot_duration_ms).saturating_mul(u128::from(phase_bps));
-        u64::try_from(product / u128::from(BASIS_POINTS)).unwrap_or(u64::MAX)
+        let offset = product.checked_div(u128::from(BASIS_POINTS)).unwrap_or(0);
+        u64::try_from(offset).unwrap_or(u64::MAX)
     }
 }
 
