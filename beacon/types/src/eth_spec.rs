@@ -29,6 +29,7 @@ pub trait EthSpec:
     type MaxProposerSlashings: Length;
     type MaxVoteSlashings: Length;
     type MaxSsfAggregates: Length;
+    type MaxInclusionListEquivocations: Length;
 
     /// `minimal` or `mainnet`.
     const NAME: &'static str;
@@ -56,6 +57,7 @@ impl EthSpec for MainnetEthSpec {
     type MaxProposerSlashings = typenum::U16;
     type MaxVoteSlashings = typenum::U2;
     type MaxSsfAggregates = typenum::U16;
+    type MaxInclusionListEquivocations = typenum::U4;
 
     const NAME: &'static str = "mainnet";
 
@@ -79,6 +81,7 @@ impl EthSpec for MinimalEthSpec {
     type MaxProposerSlashings = typenum::U16;
     type MaxVoteSlashings = typenum::U2;
     type MaxSsfAggregates = typenum::U16;
+    type MaxInclusionListEquivocations = typenum::U4;
 
     const NAME: &'static str = "minimal";
 
@@ -122,6 +125,11 @@ pub fn preset_type_mismatches<E: EthSpec>() -> Vec<&'static str> {
         ("MAX_PROPOSER_SLASHINGS", E::MaxProposerSlashings::to_u64(), p.max_proposer_slashings),
         ("MAX_VOTE_SLASHINGS", E::MaxVoteSlashings::to_u64(), p.max_vote_slashings),
         ("MAX_SSF_AGGREGATES", E::MaxSsfAggregates::to_u64(), p.max_ssf_aggregates),
+        (
+            "MAX_INCLUSION_LIST_EQUIVOCATIONS",
+            E::MaxInclusionListEquivocations::to_u64(),
+            p.max_inclusion_list_equivocations,
+        ),
     ];
     pairs.iter().filter(|(_, t, v)| t != v).map(|(name, _, _)| *name).collect()
 }

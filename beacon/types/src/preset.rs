@@ -33,6 +33,7 @@ pub struct Preset {
     pub light_certificate_threshold_bps: u64,
     pub max_bytes_per_inclusion_list: u64,
     pub max_certified_transactions: u64,
+    pub max_inclusion_list_equivocations: u64,
     // Execution
     pub max_transactions_per_payload: u64,
     pub max_withdrawals_per_payload: u64,
@@ -64,6 +65,7 @@ impl Preset {
             light_certificate_threshold_bps: 6667,
             max_bytes_per_inclusion_list: 8192,
             max_certified_transactions: 256,
+            max_inclusion_list_equivocations: 4,
             max_transactions_per_payload: 1024,
             max_withdrawals_per_payload: 256,
             payload_gas_limit: 30_000_000,
@@ -94,6 +96,7 @@ impl Preset {
             light_certificate_threshold_bps: 6667,
             max_bytes_per_inclusion_list: 8192,
             max_certified_transactions: 64,
+            max_inclusion_list_equivocations: 4,
             max_transactions_per_payload: 256,
             max_withdrawals_per_payload: 16,
             payload_gas_limit: 6_000_000,

@@ -1,8 +1,8 @@
 //! Blocks.
 use crate::primitives::*;
 use crate::{
-    BeaconBlockHeader, CertifiedTransaction, EthSpec, ExecutionPayload, LightCertificate,
-    ProposerSlashing, SsfAggregate, StakingRequest, VoteSlashing,
+    BeaconBlockHeader, CertifiedTransaction, EthSpec, ExecutionPayload, InclusionListEquivocation,
+    LightCertificate, ProposerSlashing, SsfAggregate, StakingRequest, VoteSlashing,
 };
 use serde::{Deserialize, Serialize};
 use ssz_derive::{Decode, Encode};
@@ -33,6 +33,9 @@ pub struct BeaconBlockBody<E: EthSpec> {
     pub graffiti: B256,
     pub proposer_slashings: VariableList<ProposerSlashing, E::MaxProposerSlashings>,
     pub vote_slashings: VariableList<VoteSlashing<E>, E::MaxVoteSlashings>,
+    /// Evidence of light committee members that signed two different lists for one position.
+    pub inclusion_list_equivocations:
+        VariableList<InclusionListEquivocation, E::MaxInclusionListEquivocations>,
     /// SSF vote aggregates of earlier slots (both rounds).
     pub ssf_aggregates: VariableList<SsfAggregate<E>, E::MaxSsfAggregates>,
     /// The light certificate on the parent: required under strong coupling, optional under weak.

@@ -98,6 +98,28 @@ pub struct Transfer {
     pub amount: Gwei,
 }
 
+/// What an operator key signs to prove possession at registration: binding the key to the
+/// controlling address keeps anyone else from registering a key they saw on the network.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    Encode,
+    Decode,
+    TreeHash,
+    arbitrary::Arbitrary,
+)]
+pub struct OperatorRegistrationMessage {
+    pub pubkey: PublicKeyBytes,
+    /// The transaction sender, who will control the operator.
+    pub withdrawal_address: Address,
+}
+
 /// Register a heavy operator controlled by the sender; debits `bond`.
 #[derive(
     Debug,
@@ -115,7 +137,9 @@ pub struct Transfer {
 )]
 pub struct RegisterOperator {
     pub pubkey: PublicKeyBytes,
-    /// Proof of possession: the key's signature over the registration domain (see spec).
+    /// Proof of possession: the key's signature over `OperatorRegistrationMessage{pubkey, sender}`
+    /// in `DOMAIN_HEAVY_REGISTRATION` or `DOMAIN_LIGHT_REGISTRATION` (genesis fork version, zero
+    /// genesis root, so a registration stays valid across forks).
     pub proof_of_possession: SignatureBytes,
     pub bond: Gwei,
     pub commission_bps: BasisPoints,
@@ -285,8 +309,9 @@ pub enum StakingAction {
 }
 
 impl Default for StakingAction {
+    /// The SSZ default of a union: selector 0 with its default value.
     fn default() -> Self {
-        StakingAction::ExitHeavyOperator(OperatorRef::default())
+        StakingAction::RegisterHeavyOperator(RegisterOperator::default())
     }
 }
 

@@ -119,6 +119,26 @@ pub struct SignedInclusionList {
     pub signature: SignatureBytes,
 }
 
+/// Two different signed lists for the same slot and committee position: evidence that the
+/// position's operator equivocated. Its lists are ignored and it is penalized from its bond.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    Encode,
+    Decode,
+    TreeHash,
+    arbitrary::Arbitrary,
+)]
+pub struct InclusionListEquivocation {
+    pub signed_list_1: SignedInclusionList,
+    pub signed_list_2: SignedInclusionList,
+}
+
 /// One entry of the merged list a certificate certifies: the transaction and the committee
 /// positions whose lists held it (the `k` of the preference-entropy reward).
 #[derive(
