@@ -1,0 +1,93 @@
+//! The seam between the consensus side and an execution layer.
+use crate::{
+    build_payload_transactions, execute_payload, is_inclusion_list_satisfied, AccountStore,
+    AccountView, ExecutionContext, InclusionListUnsatisfied, Mempool, PayloadInvalid,
+    PayloadOutcome,
+};
+use rainbow_types::{EthSpec, ExecutionPayload, Transaction};
+
+/// What the consensus side asks of an execution layer. [`BuiltinEngine`] answers from the account
+/// list inside the beacon state; an Engine API client would answer from a remote execution client
+/// and ignore the account arguments.
+pub trait ExecutionEngine<E: EthSpec> {
+    /// Executes a payload on `store`; the block is invalid if this fails.
+    fn execute_payload<S: AccountStore>(
+        &self,
+        store: &mut S,
+        payload: &ExecutionPayload<E>,
+        context: &ExecutionContext,
+        gas_limit: u64,
+    ) -> Result<PayloadOutcome, PayloadInvalid>;
+
+    /// Chooses transactions for a new payload, honouring `inclusion_list`.
+    fn build_payload_transactions<V: AccountView>(
+        &self,
+        pre_state: &V,
+        mempool: &Mempool,
+        inclusion_list: &[Transaction],
+        context: &ExecutionContext,
+        gas_limit: u64,
+        max_transactions: usize,
+    ) -> Vec<Transaction>;
+
+    /// FOCIL's check of a payload against the certified inclusion list.
+    fn is_inclusion_list_satisfied<V: AccountView>(
+        &self,
+        post_state: &V,
+        payload: &ExecutionPayload<E>,
+        inclusion_list: &[Transaction],
+        context: &ExecutionContext,
+    ) -> Result<(), InclusionListUnsatisfied>;
+}
+
+/// The built-in ledger.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuiltinEngine;
+
+impl<E: EthSpec> ExecutionEngine<E> for BuiltinEngine {
+    fn execute_payload<S: AccountStore>(
+        &self,
+        store: &mut S,
+        payload: &ExecutionPayload<E>,
+        context: &ExecutionContext,
+        gas_limit: u64,
+    ) -> Result<PayloadOutcome, PayloadInvalid> {
+        execute_payload(store, payload, context, gas_limit)
+    }
+
+    fn build_payload_transactions<V: AccountView>(
+        &self,
+        pre_state: &V,
+        mempool: &Mempool,
+        inclusion_list: &[Transaction],
+        context: &ExecutionContext,
+        gas_limit: u64,
+        max_transactions: usize,
+    ) -> Vec<Transaction> {
+        build_payload_transactions(
+            pre_state,
+            mempool,
+            inclusion_list,
+            context,
+            gas_limit,
+            max_transactions,
+        )
+    }
+
+    fn is_inclusion_list_satisfied<V: AccountView>(
+        &self,
+        post_state: &V,
+        payload: &ExecutionPayload<E>,
+        inclusion_list: &[Transaction],
+        context: &ExecutionContext,
+    ) -> Result<(), InclusionListUnsatisfied> {
+        let gas_left = payload.gas_limit.saturating_sub(payload.gas_used);
+        is_inclusion_list_satisfied(
+            post_state,
+            &payload.transactions,
+            gas_left,
+            inclusion_list,
+            context,
+        )
+    }
+}

@@ -1,0 +1,166 @@
+//! Executing transactions and payloads (docs/spec/execution.md#execution).
+use crate::{
+    compute_transaction_hash, decode_transaction, get_transaction_gas, get_transaction_value,
+    recover_sender, AccountStore, LedgerError, PayloadInvalid, TransactionInvalid,
+};
+use alloy_primitives::Address;
+use rainbow_types::{
+    EthSpec, ExecutionPayload, Gwei, Hash256, StakingRequest, Transaction, TransactionAction,
+    Withdrawal,
+};
+
+/// What a transaction executes under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExecutionContext {
+    pub chain_id: u64,
+    /// Receives transaction fees.
+    pub fee_recipient: Address,
+}
+
+/// The result of one executed transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionReceipt {
+    pub tx_hash: Hash256,
+    pub sender: Address,
+    pub gas_used: u64,
+    /// The staking request a staking transaction emits.
+    pub request: Option<StakingRequest>,
+}
+
+/// `execute_transaction`: checks the transaction against `store` and, if valid, applies it:
+/// the sender pays `gas · gas_price` to the fee recipient plus the value (to the recipient of a
+/// transfer, or escrowed in the emitted staking request), and its nonce advances. An invalid
+/// transaction changes nothing.
+pub fn execute_transaction<S: AccountStore>(
+    store: &mut S,
+    transaction: &Transaction,
+    context: &ExecutionContext,
+    gas_remaining: u64,
+) -> Result<TransactionReceipt, TransactionInvalid> {
+    let signed = decode_transaction(transaction)?;
+    let sender = recover_sender(&signed)?;
+    let message = signed.message;
+    if message.chain_id != context.chain_id {
+        return Err(TransactionInvalid::WrongChainId {
+            expected: context.chain_id,
+            got: message.chain_id,
+        });
+    }
+    let gas = get_transaction_gas(&message.action);
+    if gas > gas_remaining {
+        return Err(TransactionInvalid::InsufficientGas {
+            required: gas,
+            remaining: gas_remaining,
+        });
+    }
+    let mut account = store.account(&sender);
+    if message.nonce != account.nonce {
+        return Err(TransactionInvalid::NonceMismatch {
+            sender,
+            expected: account.nonce,
+            got: message.nonce,
+        });
+    }
+    let fee = gas.checked_mul(message.gas_price).ok_or(TransactionInvalid::Overflow)?;
+    let value = get_transaction_value(&message.action);
+    let required = fee.checked_add(value).ok_or(TransactionInvalid::Overflow)?;
+    if account.balance < required {
+        return Err(TransactionInvalid::InsufficientBalance {
+            sender,
+            required,
+            available: account.balance,
+        });
+    }
+    let next_nonce = account.nonce.checked_add(1).ok_or(TransactionInvalid::Overflow)?;
+    // Check every credit before writing anything, so a failure leaves the store untouched.
+    let tx_hash = compute_transaction_hash(transaction);
+    account.balance = account.balance.saturating_sub(required);
+    account.nonce = next_nonce;
+    store.put(sender, account)?;
+    credit(store, context.fee_recipient, fee)?;
+    let request = match message.action {
+        TransactionAction::Transfer(transfer) => {
+            credit(store, transfer.to, transfer.amount)?;
+            None
+        }
+        TransactionAction::Staking(action) => {
+            Some(StakingRequest { tx_hash, sender, value, action })
+        }
+    };
+    Ok(TransactionReceipt { tx_hash, sender, gas_used: gas, request })
+}
+
+fn credit<S: AccountStore>(
+    store: &mut S,
+    address: Address,
+    amount: Gwei,
+) -> Result<(), LedgerError> {
+    if amount == 0 {
+        return Ok(());
+    }
+    let mut state = store.account(&address);
+    state.balance =
+        state.balance.checked_add(amount).ok_or(LedgerError::BalanceOverflow { address })?;
+    store.put(address, state)
+}
+
+/// What a payload did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PayloadOutcome {
+    pub gas_used: u64,
+    pub receipts: Vec<TransactionReceipt>,
+    /// The staking requests, in transaction order; the block body must carry exactly these.
+    pub requests: Vec<StakingRequest>,
+}
+
+/// `execute_payload`: executes every transaction in order (any invalid transaction makes the
+/// payload invalid), checks the declared gas, then credits the withdrawals. The caller checks
+/// that the withdrawals are the expected ones and that the block carries the returned requests.
+pub fn execute_payload<S: AccountStore, E: EthSpec>(
+    store: &mut S,
+    payload: &ExecutionPayload<E>,
+    context: &ExecutionContext,
+    gas_limit: u64,
+) -> Result<PayloadOutcome, PayloadInvalid> {
+    if payload.gas_limit != gas_limit {
+        return Err(PayloadInvalid::GasLimitMismatch {
+            expected: gas_limit,
+            got: payload.gas_limit,
+        });
+    }
+    let mut outcome = PayloadOutcome::default();
+    for (index, transaction) in payload.transactions.iter().enumerate() {
+        let remaining = gas_limit.saturating_sub(outcome.gas_used);
+        let receipt =
+            execute_transaction(store, transaction, context, remaining).map_err(|reason| {
+                PayloadInvalid::Transaction {
+                    index,
+                    tx_hash: compute_transaction_hash(transaction),
+                    reason,
+                }
+            })?;
+        outcome.gas_used = outcome.gas_used.saturating_add(receipt.gas_used);
+        if let Some(request) = receipt.request {
+            outcome.requests.push(request);
+        }
+        outcome.receipts.push(receipt);
+    }
+    if outcome.gas_used != payload.gas_used {
+        return Err(PayloadInvalid::GasUsedMismatch {
+            declared: payload.gas_used,
+            actual: outcome.gas_used,
+        });
+    }
+    for withdrawal in payload.withdrawals.iter() {
+        apply_withdrawal(store, withdrawal)?;
+    }
+    Ok(outcome)
+}
+
+fn apply_withdrawal<S: AccountStore>(
+    store: &mut S,
+    withdrawal: &Withdrawal,
+) -> Result<(), PayloadInvalid> {
+    credit(store, withdrawal.address, withdrawal.amount)
+        .map_err(|reason| PayloadInvalid::Withdrawal { index: withdrawal.index, reason })
+}
