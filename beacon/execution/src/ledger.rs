@@ -100,14 +100,6 @@ impl<'a> Ledger<'a> {
         index.sync(accounts);
         Self { accounts, index }
     }
-
-    /// Adds `amount` to `address`'s balance (creating the account).
-    pub fn credit(&mut self, address: Address, amount: Gwei) -> Result<(), LedgerError> {
-        let mut state = self.account(&address);
-        state.balance =
-            state.balance.checked_add(amount).ok_or(LedgerError::BalanceOverflow { address })?;
-        self.put(address, state)
-    }
 }
 
 impl AccountView for Ledger<'_> {
