@@ -128,6 +128,24 @@ pub fn execute_payload<S: AccountStore, E: EthSpec>(
             got: payload.gas_limit,
         });
     }
+    let outcome = apply_payload(store, payload, context, gas_limit)?;
+    if outcome.gas_used != payload.gas_used {
+        return Err(PayloadInvalid::GasUsedMismatch {
+            declared: payload.gas_used,
+            actual: outcome.gas_used,
+        });
+    }
+    Ok(outcome)
+}
+
+/// Executes a payload's transactions and credits its withdrawals without checking its declared
+/// gas: what a builder runs to learn `gas_used`, the requests and the resulting accounts.
+pub fn apply_payload<S: AccountStore, E: EthSpec>(
+    store: &mut S,
+    payload: &ExecutionPayload<E>,
+    context: &ExecutionContext,
+    gas_limit: u64,
+) -> Result<PayloadOutcome, PayloadInvalid> {
     let mut outcome = PayloadOutcome::default();
     for (index, transaction) in payload.transactions.iter().enumerate() {
         let remaining = gas_limit.saturating_sub(outcome.gas_used);
@@ -144,12 +162,6 @@ pub fn execute_payload<S: AccountStore, E: EthSpec>(
             outcome.requests.push(request);
         }
         outcome.receipts.push(receipt);
-    }
-    if outcome.gas_used != payload.gas_used {
-        return Err(PayloadInvalid::GasUsedMismatch {
-            declared: payload.gas_used,
-            actual: outcome.gas_used,
-        });
     }
     for withdrawal in payload.withdrawals.iter() {
         apply_withdrawal(store, withdrawal)?;

@@ -4,7 +4,8 @@ use crate::LedgerError;
 use alloy_primitives::Address;
 use rainbow_types::constants::AccountLimit;
 use rainbow_types::milhouse::List;
-use rainbow_types::{Account, Gwei};
+use rainbow_types::tree_hash::TreeHash;
+use rainbow_types::{Account, Gwei, B256};
 use std::collections::HashMap;
 
 /// Balance and nonce of an address; absent accounts read as zero.
@@ -23,12 +24,18 @@ pub trait AccountStore: AccountView {
     fn put(&mut self, address: Address, state: AccountState) -> Result<(), LedgerError>;
 }
 
-/// Address → position in the `accounts` list. Accounts are only ever appended, so the index
-/// catches up by reading the entries added since it last looked.
+/// Address → position in the `accounts` list, for one particular list.
+///
+/// The index remembers the `hash_tree_root` of the list it describes. [`AddressIndex::sync`]
+/// rebuilds it whenever it is handed a list with another root (another fork's state, an older
+/// state), so a stale index can never misread a balance. Along one chain the cost is paid once:
+/// a [`Ledger`] keeps the index current as it appends accounts, and [`Ledger::finish`] records
+/// the new root.
 #[derive(Debug, Clone, Default)]
 pub struct AddressIndex {
     positions: HashMap<Address, usize>,
     indexed: usize,
+    root: Option<B256>,
 }
 
 impl AddressIndex {
@@ -36,22 +43,46 @@ impl AddressIndex {
         Self::default()
     }
 
-    /// Indexes entries appended since the last call. If the list is shorter than what was
-    /// indexed (a different state), the index is rebuilt from scratch.
-    pub fn sync(&mut self, accounts: &List<Account, AccountLimit>) {
-        if accounts.len() < self.indexed {
-            *self = Self::default();
+    /// Makes the index describe `accounts` (flushing the list's pending updates to hash it).
+    pub fn sync(&mut self, accounts: &mut List<Account, AccountLimit>) -> Result<(), LedgerError> {
+        accounts.apply_updates().map_err(|e| LedgerError::Internal(format!("{e:?}")))?;
+        let root = accounts.tree_hash_root();
+        if self.root == Some(root) && self.indexed == accounts.len() {
+            return Ok(());
         }
-        if let Ok(iter) = accounts.iter_from(self.indexed) {
-            for (offset, account) in iter.enumerate() {
-                self.positions.insert(account.address, self.indexed.saturating_add(offset));
-            }
+        *self = Self::default();
+        for (position, account) in accounts.iter().enumerate() {
+            self.positions.insert(account.address, position);
         }
         self.indexed = accounts.len();
+        self.root = Some(root);
+        Ok(())
     }
 
     pub fn position(&self, address: &Address) -> Option<usize> {
         self.positions.get(address).copied()
+    }
+
+    /// After a ledger's writes: the positions are current, only the root is missing.
+    fn sync_after_writes(
+        &mut self,
+        accounts: &mut List<Account, AccountLimit>,
+    ) -> Result<B256, LedgerError> {
+        accounts.apply_updates().map_err(|e| LedgerError::Internal(format!("{e:?}")))?;
+        let root = accounts.tree_hash_root();
+        if self.indexed == accounts.len() {
+            self.root = Some(root);
+        } else {
+            self.sync(accounts)?;
+        }
+        Ok(root)
+    }
+
+    /// Records an account appended at `position` by a [`Ledger`].
+    fn appended(&mut self, address: Address, position: usize) {
+        self.positions.insert(address, position);
+        self.indexed = position.saturating_add(1);
+        self.root = None;
     }
 }
 
@@ -96,9 +127,19 @@ pub struct Ledger<'a> {
 
 impl<'a> Ledger<'a> {
     /// Syncs `index` with `accounts` first.
-    pub fn new(accounts: &'a mut List<Account, AccountLimit>, index: &'a mut AddressIndex) -> Self {
-        index.sync(accounts);
-        Self { accounts, index }
+    pub fn new(
+        accounts: &'a mut List<Account, AccountLimit>,
+        index: &'a mut AddressIndex,
+    ) -> Result<Self, LedgerError> {
+        index.sync(accounts)?;
+        Ok(Self { accounts, index })
+    }
+
+    /// Flushes the list and records its root in the index, so the next [`Ledger::new`] or
+    /// [`AddressIndex::sync`] on this list is free. Dropping a ledger without `finish` is safe: the
+    /// index is then rebuilt on next use.
+    pub fn finish(self) -> Result<B256, LedgerError> {
+        self.index.sync_after_writes(self.accounts)
     }
 }
 
@@ -119,10 +160,11 @@ impl AccountStore for Ledger<'_> {
                 account.nonce = state.nonce;
             }
             None => {
+                let position = self.accounts.len();
                 self.accounts
                     .push(Account { address, balance: state.balance, nonce: state.nonce })
                     .map_err(|_| LedgerError::RegistryFull)?;
-                self.index.sync(self.accounts);
+                self.index.appended(address, position);
             }
         }
         Ok(())

@@ -38,7 +38,8 @@ pub use builder::build_payload_transactions;
 pub use engine::{BuiltinEngine, ExecutionEngine};
 pub use error::{LedgerError, PayloadInvalid, TransactionInvalid};
 pub use execute::{
-    execute_payload, execute_transaction, ExecutionContext, PayloadOutcome, TransactionReceipt,
+    apply_payload, execute_payload, execute_transaction, ExecutionContext, PayloadOutcome,
+    TransactionReceipt,
 };
 pub use gas::{get_transaction_gas, get_transaction_value};
 pub use inclusion_list::{is_inclusion_list_satisfied, InclusionListUnsatisfied};

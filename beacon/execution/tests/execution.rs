@@ -60,7 +60,7 @@ impl Fixture {
     }
 
     fn ledger(&mut self) -> Ledger<'_> {
-        Ledger::new(&mut self.accounts, &mut self.index)
+        Ledger::new(&mut self.accounts, &mut self.index).unwrap()
     }
 
     fn total(&self) -> u64 {
@@ -289,9 +289,9 @@ fn inclusion_list_satisfaction_follows_focil() {
 
 #[test]
 fn mempool_orders_replaces_and_bounds() {
-    let f = Fixture::new(&[10_000_000, 10_000_000, 10_000_000]);
+    let mut f = Fixture::new(&[10_000_000, 10_000_000, 10_000_000]);
     let mut index = AddressIndex::new();
-    index.sync(&f.accounts);
+    index.sync(&mut f.accounts).unwrap();
     let view = ReadLedger::new(&f.accounts, &index);
     let (a, b) = (f.keys[0].clone(), f.keys[1].clone());
     let to = Address::repeat_byte(9);
@@ -350,7 +350,7 @@ fn mempool_orders_replaces_and_bounds() {
 fn payload_building_honours_the_inclusion_list() {
     let mut f = Fixture::new(&[10_000_000, 10_000_000, 0]);
     let (a, b, c) = (f.keys[0].clone(), f.keys[1].clone(), f.keys[2].address());
-    f.index.sync(&f.accounts);
+    f.index.sync(&mut f.accounts).unwrap();
     let mut pool = Mempool::new(MempoolConfig::default());
     {
         let view = ReadLedger::new(&f.accounts, &f.index);
@@ -370,7 +370,7 @@ fn payload_building_honours_the_inclusion_list() {
     let mut post_accounts = f.accounts.clone();
     let mut post_index = AddressIndex::new();
     execute_payload(
-        &mut Ledger::new(&mut post_accounts, &mut post_index),
+        &mut Ledger::new(&mut post_accounts, &mut post_index).unwrap(),
         &built,
         &ctx(),
         gas_limit,

@@ -49,3 +49,17 @@ pub const WITHDRAWAL_KIND_EXIT: u8 = 4;
 pub const GAS_TRANSFER: u64 = 21_000;
 pub const GAS_STAKING_ACTION: u64 = 60_000;
 pub const GAS_OPERATOR_REGISTRATION: u64 = 120_000;
+
+// SSF participation flags (one `ParticipationFlags` byte per seat per slot).
+pub const SSF_ROUND_1_FLAG: u8 = 0b01;
+pub const SSF_ROUND_2_FLAG: u8 = 0b10;
+
+// Heavy reward weights per slot (Altair-like, out of WEIGHT_DENOMINATOR).
+pub const SSF_ROUND_1_WEIGHT: u64 = 28;
+pub const SSF_ROUND_2_WEIGHT: u64 = 28;
+pub const PROPOSER_WEIGHT: u64 = 8;
+pub const WEIGHT_DENOMINATOR: u64 = 64;
+
+/// Proposer sampling accepts a candidate when `stake * MAX_RANDOM_VALUE >= max_stake * r` for a
+/// 16-bit random `r` (Electra's `compute_proposer_index`).
+pub const MAX_RANDOM_VALUE: u64 = 65_535;

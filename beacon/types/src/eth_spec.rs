@@ -30,6 +30,9 @@ pub trait EthSpec:
     type MaxVoteSlashings: Length;
     type MaxSsfAggregates: Length;
     type MaxInclusionListEquivocations: Length;
+    /// `MAX_HEAVY_SEATS * SLOTS_PER_EPOCH`: one SSF participation flag byte per seat per slot of an
+    /// epoch.
+    type SsfParticipationLength: Length;
 
     /// `minimal` or `mainnet`.
     const NAME: &'static str;
@@ -58,6 +61,7 @@ impl EthSpec for MainnetEthSpec {
     type MaxVoteSlashings = typenum::U2;
     type MaxSsfAggregates = typenum::U16;
     type MaxInclusionListEquivocations = typenum::U4;
+    type SsfParticipationLength = typenum::U262144;
 
     const NAME: &'static str = "mainnet";
 
@@ -82,6 +86,7 @@ impl EthSpec for MinimalEthSpec {
     type MaxVoteSlashings = typenum::U2;
     type MaxSsfAggregates = typenum::U16;
     type MaxInclusionListEquivocations = typenum::U4;
+    type SsfParticipationLength = typenum::U128;
 
     const NAME: &'static str = "minimal";
 
@@ -129,6 +134,11 @@ pub fn preset_type_mismatches<E: EthSpec>() -> Vec<&'static str> {
             "MAX_INCLUSION_LIST_EQUIVOCATIONS",
             E::MaxInclusionListEquivocations::to_u64(),
             p.max_inclusion_list_equivocations,
+        ),
+        (
+            "MAX_HEAVY_SEATS * SLOTS_PER_EPOCH",
+            E::SsfParticipationLength::to_u64(),
+            p.max_heavy_seats.saturating_mul(p.slots_per_epoch),
         ),
     ];
     pairs.iter().filter(|(_, t, v)| t != v).map(|(name, _, _)| *name).collect()

@@ -37,3 +37,4 @@ pub use milhouse;
 pub use ssz;
 pub use ssz_types;
 pub use tree_hash;
+pub use typenum;

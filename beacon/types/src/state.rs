@@ -61,6 +61,13 @@ pub struct BeaconState<E: EthSpec> {
     pub pending_heavy_rewards: List<Gwei, HeavyOperatorRegistryLimit>,
 
     // Single-slot finality
+    /// SSF participation flags of the previous epoch's seats: byte `(slot % SLOTS_PER_EPOCH) *
+    /// len(previous_seats) + seat_position`, bit 0 = round 1 counted, bit 1 = round 2 counted.
+    #[arbitrary(with = arbitrary_list)]
+    pub previous_epoch_participation: List<u8, E::SsfParticipationLength>,
+    /// The same for the current epoch's seats.
+    #[arbitrary(with = arbitrary_list)]
+    pub current_epoch_participation: List<u8, E::SsfParticipationLength>,
     pub justified_checkpoint: Checkpoint,
     pub finalized_checkpoint: Checkpoint,
 
@@ -148,6 +155,8 @@ impl<E: EthSpec> BeaconState<E> {
         self.previous_seats.apply_updates()?;
         self.current_seats.apply_updates()?;
         self.pending_heavy_rewards.apply_updates()?;
+        self.previous_epoch_participation.apply_updates()?;
+        self.current_epoch_participation.apply_updates()?;
         self.delegations.apply_updates()?;
         self.share_token_balances.apply_updates()?;
         self.redelegations.apply_updates()?;

@@ -96,4 +96,8 @@ pub struct UnbondingEntry {
     pub balance: Gwei,
     pub creation_epoch: Epoch,
     pub completion_epoch: Epoch,
+    /// The withdrawal kind paid at completion: `WITHDRAWAL_KIND_UNBONDING` for an undelegation,
+    /// `WITHDRAWAL_KIND_BOND` for a bond withdrawal, `WITHDRAWAL_KIND_EXIT` for the bond of an
+    /// exited or slashed operator.
+    pub kind: u8,
 }

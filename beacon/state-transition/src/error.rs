@@ -1,0 +1,265 @@
+//! Errors of the state transition. Two levels, as in Lighthouse: the operation that failed and a
+//! typed reason naming the rule. "Invalid input" (`*Invalid`) is kept apart from "internal fault"
+//! ([`StateError`]), which means the state itself is inconsistent or a list is full.
+use alloy_primitives::Address;
+use rainbow_crypto::BlsError;
+use rainbow_execution::{LedgerError, PayloadInvalid};
+use rainbow_types::milhouse;
+use rainbow_types::{Checkpoint, Epoch, HeavyOperatorIndex, Root, Slot};
+
+/// An internal fault: arithmetic overflow, an index the state should hold but does not, a full
+/// list. A valid block never causes one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StateError {
+    #[error("arithmetic overflow in {0}")]
+    Overflow(&'static str),
+    #[error("state list error: {0}")]
+    List(String),
+    #[error("index {index} missing from {list}")]
+    MissingIndex { list: &'static str, index: u64 },
+    #[error("no seat holds stake, so no proposer can be sampled")]
+    NoSeatStake,
+    #[error("the slot {requested} is out of range of the state at slot {state_slot}")]
+    SlotOutOfRange { requested: Slot, state_slot: Slot },
+    #[error("execution ledger: {0}")]
+    Ledger(#[from] LedgerError),
+}
+
+impl From<milhouse::Error> for StateError {
+    fn from(e: milhouse::Error) -> Self {
+        StateError::List(format!("{e:?}"))
+    }
+}
+
+/// Why `process_slots` failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SlotProcessingError {
+    #[error("target slot {target} is not after the state's slot {state_slot}")]
+    SlotNotAfterState { target: Slot, state_slot: Slot },
+    #[error("epoch processing failed: {0}")]
+    Epoch(#[from] StateError),
+}
+
+/// Why a block header is invalid (`process_block_header`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderInvalid {
+    #[error("block slot {block} differs from the state's slot {state}")]
+    SlotMismatch { block: Slot, state: Slot },
+    #[error("block slot {block} is not after the latest block's slot {latest}")]
+    NotNewerThanLatest { block: Slot, latest: Slot },
+    #[error("proposer index {got}, the slot's proposer is {expected}")]
+    WrongProposer { expected: HeavyOperatorIndex, got: HeavyOperatorIndex },
+    #[error("parent root {got}, the latest block is {expected}")]
+    ParentMismatch { expected: Root, got: Root },
+    #[error("proposer {0} is slashed")]
+    ProposerSlashed(HeavyOperatorIndex),
+}
+
+/// Why a proposer slashing is invalid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProposerSlashingInvalid {
+    #[error("headers are for different slots ({0} and {1})")]
+    SlotMismatch(Slot, Slot),
+    #[error("headers name different proposers ({0} and {1})")]
+    ProposerMismatch(HeavyOperatorIndex, HeavyOperatorIndex),
+    #[error("the two headers are identical")]
+    HeadersIdentical,
+    #[error("proposer {0} is not a registered heavy operator")]
+    UnknownProposer(HeavyOperatorIndex),
+    #[error("proposer {0} is already slashed")]
+    AlreadySlashed(HeavyOperatorIndex),
+    #[error("signature of header {0} is invalid")]
+    BadSignature(u8),
+}
+
+/// Why a vote slashing is invalid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VoteSlashingInvalid {
+    #[error("votes are for different slots ({0} and {1})")]
+    SlotMismatch(Slot, Slot),
+    #[error("votes are for different rounds ({0} and {1})")]
+    RoundMismatch(u8, u8),
+    #[error("the two votes carry identical data")]
+    DataIdentical,
+    #[error("vote {0} names no operator")]
+    EmptyIndices(u8),
+    #[error("vote {0}'s operator indices are not sorted and unique")]
+    IndicesNotSorted(u8),
+    #[error("operator {0} is not registered")]
+    UnknownOperator(HeavyOperatorIndex),
+    #[error("no operator named by both votes is slashable")]
+    NoSlashableOperator,
+    #[error("signature of vote {0} is invalid")]
+    BadSignature(u8),
+}
+
+/// Why an SSF vote aggregate is invalid (`process_ssf_aggregate`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SsfAggregateInvalid {
+    #[error("round {0} is neither 1 (justify) nor 2 (finalize)")]
+    BadRound(u8),
+    #[error("vote slot {vote_slot} is not before the block's slot {block_slot}")]
+    NotBeforeBlock { vote_slot: Slot, block_slot: Slot },
+    #[error("vote slot {vote_slot} is outside the previous and current epoch (epoch {epoch})")]
+    TooOld { vote_slot: Slot, epoch: Epoch },
+    #[error("target {target:?} is not (slot, head_root) of the vote")]
+    TargetNotHead { target: Checkpoint },
+    #[error("target root {got} is not this chain's block at slot {slot} ({expected})")]
+    TargetNotOnChain { slot: Slot, expected: Root, got: Root },
+    #[error("round-1 source {got:?} differs from the justified checkpoint {expected:?}")]
+    SourceNotJustified { expected: Checkpoint, got: Checkpoint },
+    #[error("round-2 source {got:?} differs from its target")]
+    Round2SourceNotTarget { got: Checkpoint },
+    #[error("aggregation bits have length {got}, the epoch has {expected} seats")]
+    BitsLength { expected: usize, got: usize },
+    #[error("no aggregation bit is set")]
+    NoParticipants,
+    #[error("the aggregate signature is invalid")]
+    BadSignature,
+}
+
+/// Why an execution payload is invalid (`process_execution_payload`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExecutionPayloadInvalid {
+    #[error("parent_hash {got} differs from the latest payload's block_hash {expected}")]
+    ParentHash { expected: Root, got: Root },
+    #[error("prev_randao {got} differs from the current RANDAO mix {expected}")]
+    PrevRandao { expected: Root, got: Root },
+    #[error("timestamp {got} differs from the slot's timestamp {expected}")]
+    Timestamp { expected: u64, got: u64 },
+    #[error("block_number {got}, expected {expected}")]
+    BlockNumber { expected: u64, got: u64 },
+    #[error("withdrawals differ from the expected withdrawals (first mismatch at {index})")]
+    Withdrawals { index: usize },
+    #[error("executing the payload failed: {0}")]
+    Execution(#[from] PayloadInvalid),
+    #[error("state_root {got} differs from the accounts root after the payload {expected}")]
+    StateRoot { expected: Root, got: Root },
+    #[error("block_hash {got} differs from compute_payload_block_hash {expected}")]
+    BlockHash { expected: Root, got: Root },
+    #[error(
+        "the body's staking requests differ from those the payload emitted (first at {index})"
+    )]
+    StakingRequests { index: usize },
+}
+
+/// Why a block is invalid, or an internal fault met while processing it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BlockProcessingError {
+    #[error("header: {0}")]
+    Header(#[from] HeaderInvalid),
+    #[error("block signature is invalid")]
+    BlockSignature,
+    #[error("RANDAO reveal is invalid")]
+    RandaoSignature,
+    #[error("proposer slashing {index}: {reason}")]
+    ProposerSlashing { index: usize, reason: ProposerSlashingInvalid },
+    #[error("vote slashing {index}: {reason}")]
+    VoteSlashing { index: usize, reason: VoteSlashingInvalid },
+    #[error("SSF aggregate {index}: {reason}")]
+    SsfAggregate { index: usize, reason: SsfAggregateInvalid },
+    #[error("light certificate: {0}")]
+    LightCertificate(String),
+    #[error("execution payload: {0}")]
+    ExecutionPayload(#[from] ExecutionPayloadInvalid),
+    #[error("a public key in the state or block is not a valid BLS key: {0:?}")]
+    InvalidPublicKey(BlsError),
+    #[error("a signature is not a valid BLS point: {0:?}")]
+    InvalidSignatureBytes(BlsError),
+    #[error("the block's signatures failed batch verification: {0}")]
+    SignatureBatch(Box<BlockProcessingError>),
+    #[error("state root {got} differs from the post-state's root {expected}")]
+    StateRoot { expected: Root, got: Root },
+    #[error("slot processing: {0}")]
+    Slots(#[from] SlotProcessingError),
+    #[error("internal fault: {0}")]
+    State(#[from] StateError),
+}
+
+impl From<milhouse::Error> for BlockProcessingError {
+    fn from(e: milhouse::Error) -> Self {
+        BlockProcessingError::State(e.into())
+    }
+}
+
+/// Why a staking request was refused. The request's value is refunded and the receipt carries
+/// [`StakingRefusal::status`]; the block stays valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StakingRefusal {
+    #[error("operator {0} is not registered")]
+    UnknownOperator(u64),
+    #[error("{sender} does not control operator {operator} (its address is {controller})")]
+    NotController { operator: u64, sender: Address, controller: Address },
+    #[error("bond {bond} Gwei is below the minimum {minimum}")]
+    BondTooLow { bond: u64, minimum: u64 },
+    #[error("commission {0} bps exceeds 10000")]
+    CommissionTooHigh(u64),
+    #[error("the public key is already registered as operator {0}")]
+    PubkeyTaken(u64),
+    #[error("the proof of possession does not verify")]
+    BadProofOfPossession,
+    #[error("operator {0} is slashed")]
+    OperatorSlashed(u64),
+    #[error("operator {0} has exited")]
+    OperatorExited(u64),
+    #[error("the amount is zero")]
+    ZeroAmount,
+    #[error("amount {amount} exceeds the bond {bond}")]
+    AmountExceedsBond { amount: u64, bond: u64 },
+    #[error("delegated {delegated} Gwei would exceed bond {bond} x MAX_LSM_LEVERAGE {leverage}")]
+    LeverageExceeded { delegated: u64, bond: u64, leverage: u64 },
+    #[error("the registry is full")]
+    RegistryFull,
+    #[error("the request escrows {got} Gwei, the action needs {expected}")]
+    ValueMismatch { expected: u64, got: u64 },
+    #[error("this staking action is not processed by this version (it arrives with the {0})")]
+    NotYetSupported(&'static str),
+}
+
+impl StakingRefusal {
+    /// The `StakingReceipt.status` code (docs/spec/beacon-chain.md#staking-receipt-status-codes).
+    /// 0 means success and is never a refusal.
+    pub fn status(&self) -> u16 {
+        match self {
+            StakingRefusal::UnknownOperator(_) => 1,
+            StakingRefusal::NotController { .. } => 2,
+            StakingRefusal::BondTooLow { .. } => 3,
+            StakingRefusal::CommissionTooHigh(_) => 4,
+            StakingRefusal::PubkeyTaken(_) => 5,
+            StakingRefusal::BadProofOfPossession => 6,
+            StakingRefusal::OperatorSlashed(_) => 7,
+            StakingRefusal::OperatorExited(_) => 8,
+            StakingRefusal::ZeroAmount => 9,
+            StakingRefusal::AmountExceedsBond { .. } => 10,
+            StakingRefusal::LeverageExceeded { .. } => 11,
+            StakingRefusal::RegistryFull => 12,
+            StakingRefusal::ValueMismatch { .. } => 13,
+            StakingRefusal::NotYetSupported(_) => 14,
+        }
+    }
+}
+
+/// Why a genesis configuration cannot make a state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GenesisError {
+    #[error("genesis config: {0}")]
+    Config(String),
+    #[error("heavy operator {index}: {reason}")]
+    HeavyOperator { index: usize, reason: String },
+    #[error("light operator {index}: {reason}")]
+    LightOperator { index: usize, reason: String },
+    #[error("delegation {index}: {reason}")]
+    Delegation { index: usize, reason: String },
+    #[error(
+        "no heavy operator holds a seat: genesis needs at least one with bond >= MIN_HEAVY_BOND"
+    )]
+    NoSeats,
+    #[error("internal fault: {0}")]
+    State(#[from] StateError),
+}
+
+impl From<milhouse::Error> for GenesisError {
+    fn from(e: milhouse::Error) -> Self {
+        GenesisError::State(e.into())
+    }
+}

@@ -1,0 +1,135 @@
+//! State mutators (docs/spec/beacon-chain.md#beacon-state-mutators).
+use super::accessors::get_current_epoch;
+use super::issuance::mul_div_ceil;
+use crate::{ChainSpec, StateError};
+use alloy_primitives::Address;
+use rainbow_types::constants::{BASIS_POINTS, WITHDRAWAL_KIND_EXIT};
+use rainbow_types::{
+    BeaconState, Epoch, EthSpec, Gwei, Hash256, HeavyOperatorIndex, UnbondingEntry, Withdrawal,
+};
+
+fn index_usize(index: u64) -> Result<usize, StateError> {
+    usize::try_from(index).map_err(|_| StateError::Overflow("index"))
+}
+
+/// `queue_withdrawal`: owes `amount` to `address`, paid by a later payload in queue order. A zero
+/// amount queues nothing.
+pub fn queue_withdrawal<E: EthSpec>(
+    state: &mut BeaconState<E>,
+    address: Address,
+    amount: Gwei,
+    kind: u8,
+    source_tx: Hash256,
+) -> Result<(), StateError> {
+    if amount == 0 {
+        return Ok(());
+    }
+    let index = state.next_withdrawal_index;
+    state.pending_withdrawals.push(Withdrawal { index, address, amount, kind, source_tx })?;
+    state.next_withdrawal_index =
+        index.checked_add(1).ok_or(StateError::Overflow("withdrawal index"))?;
+    Ok(())
+}
+
+/// `queue_unbonding`: `amount` leaves operator `operator_index` and is paid to `address` as a
+/// withdrawal of `kind` after `UNBONDING_PERIOD_EPOCHS`, slashable until then.
+pub fn queue_unbonding<E: EthSpec>(
+    state: &mut BeaconState<E>,
+    address: Address,
+    operator_index: HeavyOperatorIndex,
+    amount: Gwei,
+    kind: u8,
+    spec: &ChainSpec,
+) -> Result<(), StateError> {
+    if amount == 0 {
+        return Ok(());
+    }
+    let epoch = get_current_epoch(state, spec);
+    let completion_epoch = epoch
+        .checked_add(spec.preset.unbonding_period_epochs)
+        .ok_or(StateError::Overflow("completion epoch"))?;
+    state.unbondings.push(UnbondingEntry {
+        delegator: address,
+        operator_index,
+        initial_balance: amount,
+        balance: amount,
+        creation_epoch: epoch,
+        completion_epoch,
+        kind,
+    })?;
+    Ok(())
+}
+
+/// `increase_pending_heavy_reward`.
+pub fn increase_pending_heavy_reward<E: EthSpec>(
+    state: &mut BeaconState<E>,
+    index: HeavyOperatorIndex,
+    reward: Gwei,
+) -> Result<(), StateError> {
+    if reward == 0 {
+        return Ok(());
+    }
+    let pending = state
+        .pending_heavy_rewards
+        .get_mut(index_usize(index)?)
+        .ok_or(StateError::MissingIndex { list: "pending_heavy_rewards", index })?;
+    *pending = pending.checked_add(reward).ok_or(StateError::Overflow("pending reward"))?;
+    Ok(())
+}
+
+/// `slash_heavy_operator`: marks the operator slashed and exited, burns
+/// `HEAVY_SLASHING_PENALTY_BPS` of its bond and of its pool's tokens (rounded up: every share
+/// loses value alike), forfeits its unpaid rewards, zeroes its seats so it neither votes with
+/// weight nor proposes again, and sends the rest of its bond to the unbonding queue (still
+/// slashable until paid). Returns the Gwei burned.
+pub fn slash_heavy_operator<E: EthSpec>(
+    state: &mut BeaconState<E>,
+    index: HeavyOperatorIndex,
+    spec: &ChainSpec,
+) -> Result<Gwei, StateError> {
+    let epoch: Epoch = get_current_epoch(state, spec);
+    let i = index_usize(index)?;
+    let operator = state
+        .heavy_operators
+        .get_mut(i)
+        .ok_or(StateError::MissingIndex { list: "heavy_operators", index })?;
+    operator.slashed = true;
+    operator.exit_epoch = operator.exit_epoch.min(epoch);
+    let address = operator.withdrawal_address;
+
+    let penalty_bps = spec.preset.heavy_slashing_penalty_bps;
+    let pool = state
+        .heavy_pools
+        .get_mut(i)
+        .ok_or(StateError::MissingIndex { list: "heavy_pools", index })?;
+    let bond_penalty = mul_div_ceil(pool.bond, penalty_bps, BASIS_POINTS)?.min(pool.bond);
+    let token_penalty =
+        mul_div_ceil(pool.delegated_tokens, penalty_bps, BASIS_POINTS)?.min(pool.delegated_tokens);
+    pool.bond = pool.bond.saturating_sub(bond_penalty);
+    pool.delegated_tokens = pool.delegated_tokens.saturating_sub(token_penalty);
+    let remaining_bond = pool.bond;
+    pool.bond = 0;
+    let burned =
+        bond_penalty.checked_add(token_penalty).ok_or(StateError::Overflow("slashing burn"))?;
+    state.total_burned =
+        state.total_burned.checked_add(burned).ok_or(StateError::Overflow("total burned"))?;
+
+    if let Some(pending) = state.pending_heavy_rewards.get_mut(i) {
+        *pending = 0;
+    }
+    for seats in [&mut state.previous_seats, &mut state.current_seats] {
+        let positions: Vec<usize> = seats
+            .iter()
+            .enumerate()
+            .filter(|(_, seat)| seat.operator_index == index)
+            .map(|(position, _)| position)
+            .collect();
+        for position in positions {
+            if let Some(seat) = seats.get_mut(position) {
+                seat.stake = 0;
+            }
+        }
+    }
+    queue_unbonding(state, address, index, remaining_bond, WITHDRAWAL_KIND_EXIT, spec)?;
+    Ok(burned)
+}

@@ -1,0 +1,48 @@
+//! `process_proposer_slashing` (docs/spec/beacon-chain.md#process_proposer_slashing).
+use crate::helpers::slash_heavy_operator;
+use crate::signature_sets::block_header_signature_set;
+use crate::{
+    BlockProcessingError, ChainSpec, ProposerSlashingInvalid as Invalid, TransitionCaches,
+};
+use rainbow_types::{BeaconState, EthSpec, ProposerSlashing};
+
+/// `process_proposer_slashing`: two different headers of one slot signed by one unslashed
+/// proposer slash it.
+pub fn process_proposer_slashing<E: EthSpec>(
+    state: &mut BeaconState<E>,
+    slashing: &ProposerSlashing,
+    index: usize,
+    verify_signatures: bool,
+    spec: &ChainSpec,
+    caches: &mut TransitionCaches,
+) -> Result<(), BlockProcessingError> {
+    let fail = |reason| BlockProcessingError::ProposerSlashing { index, reason };
+    let h1 = &slashing.signed_header_1.message;
+    let h2 = &slashing.signed_header_2.message;
+    if h1.slot != h2.slot {
+        return Err(fail(Invalid::SlotMismatch(h1.slot, h2.slot)));
+    }
+    if h1.proposer_index != h2.proposer_index {
+        return Err(fail(Invalid::ProposerMismatch(h1.proposer_index, h2.proposer_index)));
+    }
+    if h1 == h2 {
+        return Err(fail(Invalid::HeadersIdentical));
+    }
+    let proposer = h1.proposer_index;
+    let operator = usize::try_from(proposer)
+        .ok()
+        .and_then(|i| state.heavy_operators.get(i))
+        .ok_or(fail(Invalid::UnknownProposer(proposer)))?;
+    if operator.slashed {
+        return Err(fail(Invalid::AlreadySlashed(proposer)));
+    }
+    if verify_signatures {
+        for (n, header) in [(1u8, &slashing.signed_header_1), (2, &slashing.signed_header_2)] {
+            if !block_header_signature_set(state, header, spec, &mut caches.pubkeys)?.verify() {
+                return Err(fail(Invalid::BadSignature(n)));
+            }
+        }
+    }
+    slash_heavy_operator(state, proposer, spec)?;
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! `process_seat_allocation` (docs/spec/beacon-chain.md#process_seat_allocation).
+use crate::helpers::{get_current_epoch, get_heavy_stake, is_eligible_for_seat};
+use crate::{ChainSpec, StateError};
+use rainbow_types::milhouse::List;
+use rainbow_types::{BeaconState, Epoch, EthSpec, Seat};
+
+/// `compute_seats`: the seats of `epoch`: the `MAX_HEAVY_SEATS` eligible operators with the most
+/// stake (ties to the lower index), listed by operator index. Operators without stake hold none.
+pub fn compute_seats<E: EthSpec>(
+    state: &BeaconState<E>,
+    epoch: Epoch,
+    spec: &ChainSpec,
+) -> Result<Vec<Seat>, StateError> {
+    let mut candidates = Vec::new();
+    for (i, (operator, pool)) in
+        state.heavy_operators.iter().zip(state.heavy_pools.iter()).enumerate()
+    {
+        let stake = get_heavy_stake(pool)?;
+        if stake > 0 && is_eligible_for_seat(operator, pool, epoch, spec) {
+            candidates.push(Seat { operator_index: i as u64, stake });
+        }
+    }
+    candidates.sort_by(|a, b| b.stake.cmp(&a.stake).then(a.operator_index.cmp(&b.operator_index)));
+    candidates.truncate(usize::try_from(spec.preset.max_heavy_seats).unwrap_or(usize::MAX));
+    candidates.sort_by_key(|s| s.operator_index);
+    Ok(candidates)
+}
+
+/// `process_seat_allocation`: the current seats become the previous ones, the next epoch's seats
+/// are allocated by `compute_seats`, and the SSF participation flags rotate with them (fresh
+/// zeros, `len(seats) * SLOTS_PER_EPOCH` of them, for the new epoch).
+pub fn process_seat_allocation<E: EthSpec>(
+    state: &mut BeaconState<E>,
+    spec: &ChainSpec,
+) -> Result<(), StateError> {
+    let next_epoch = get_current_epoch(state, spec).saturating_add(1);
+    let seats = compute_seats(state, next_epoch, spec)?;
+    let flags = seats
+        .len()
+        .checked_mul(usize::try_from(spec.preset.slots_per_epoch).unwrap_or(0))
+        .ok_or(StateError::Overflow("participation length"))?;
+    state.previous_seats = std::mem::replace(&mut state.current_seats, List::new(seats)?);
+    state.previous_epoch_participation =
+        std::mem::replace(&mut state.current_epoch_participation, List::new(vec![0u8; flags])?);
+    Ok(())
+}

@@ -1,0 +1,235 @@
+//! Signature sets (docs/spec/beacon-chain.md#signature-sets): every BLS signature a block carries
+//! as a `(signature, key, signing root)` triple, so a block's signatures can be checked in one
+//! batch ([`collect_block_signature_sets`]) or one by one.
+use crate::helpers::{
+    compute_epoch_at_slot, get_current_epoch, get_domain, get_seat_epoch, get_seats,
+};
+use crate::{BlockProcessingError, ChainSpec, SsfAggregateInvalid, StateError, TransitionCaches};
+use rainbow_crypto::{PublicKey, PublicKeyCache, SignatureBytes, SignatureSet};
+use rainbow_types::constants::{DOMAIN_BEACON_PROPOSER, DOMAIN_RANDAO, DOMAIN_SSF_VOTE};
+use rainbow_types::tree_hash::TreeHash;
+use rainbow_types::{
+    compute_signing_root, BeaconBlock, BeaconState, EthSpec, HeavyOperatorIndex, IndexedSsfVote,
+    SignedBeaconBlock, SignedBeaconBlockHeader, SsfAggregate,
+};
+
+/// Which signature of a block a set checks; names the failure when a batch fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureKind {
+    Block,
+    Randao,
+    ProposerSlashing { index: usize, header: u8 },
+    VoteSlashing { index: usize, vote: u8 },
+    SsfAggregate { index: usize },
+}
+
+impl SignatureKind {
+    /// The error a failed set of this kind means.
+    pub fn to_error(self) -> BlockProcessingError {
+        use crate::{ProposerSlashingInvalid as P, VoteSlashingInvalid as V};
+        match self {
+            SignatureKind::Block => BlockProcessingError::BlockSignature,
+            SignatureKind::Randao => BlockProcessingError::RandaoSignature,
+            SignatureKind::ProposerSlashing { index, header } => {
+                BlockProcessingError::ProposerSlashing { index, reason: P::BadSignature(header) }
+            }
+            SignatureKind::VoteSlashing { index, vote } => {
+                BlockProcessingError::VoteSlashing { index, reason: V::BadSignature(vote) }
+            }
+            SignatureKind::SsfAggregate { index } => BlockProcessingError::SsfAggregate {
+                index,
+                reason: SsfAggregateInvalid::BadSignature,
+            },
+        }
+    }
+}
+
+fn heavy_key<E: EthSpec>(
+    state: &BeaconState<E>,
+    index: HeavyOperatorIndex,
+    cache: &mut PublicKeyCache,
+) -> Result<PublicKey, BlockProcessingError> {
+    let operator = usize::try_from(index)
+        .ok()
+        .and_then(|i| state.heavy_operators.get(i))
+        .ok_or(StateError::MissingIndex { list: "heavy_operators", index })?;
+    cache.get_or_decompress(&operator.pubkey).map_err(BlockProcessingError::InvalidPublicKey)
+}
+
+fn signature(bytes: &SignatureBytes) -> Result<rainbow_crypto::Signature, BlockProcessingError> {
+    bytes.decompress().map_err(BlockProcessingError::InvalidSignatureBytes)
+}
+
+/// The proposer's signature over the block root (`DOMAIN_BEACON_PROPOSER`).
+pub fn block_proposal_signature_set<E: EthSpec>(
+    state: &BeaconState<E>,
+    signed_block: &SignedBeaconBlock<E>,
+    spec: &ChainSpec,
+    cache: &mut PublicKeyCache,
+) -> Result<SignatureSet, BlockProcessingError> {
+    let block = &signed_block.message;
+    let domain = get_domain(state, DOMAIN_BEACON_PROPOSER, compute_epoch_at_slot(block.slot, spec));
+    let message = compute_signing_root(block, domain);
+    Ok(SignatureSet::single_pubkey(
+        signature(&signed_block.signature)?,
+        heavy_key(state, block.proposer_index, cache)?,
+        message.0,
+    ))
+}
+
+/// The RANDAO reveal: the proposer's signature over the current epoch (`DOMAIN_RANDAO`).
+pub fn randao_signature_set<E: EthSpec>(
+    state: &BeaconState<E>,
+    block: &BeaconBlock<E>,
+    spec: &ChainSpec,
+    cache: &mut PublicKeyCache,
+) -> Result<SignatureSet, BlockProcessingError> {
+    let epoch = get_current_epoch(state, spec);
+    let domain = get_domain(state, DOMAIN_RANDAO, epoch);
+    let message = compute_signing_root(&epoch, domain);
+    Ok(SignatureSet::single_pubkey(
+        signature(&block.body.randao_reveal)?,
+        heavy_key(state, block.proposer_index, cache)?,
+        message.0,
+    ))
+}
+
+/// A signed header of a proposer slashing.
+pub fn block_header_signature_set<E: EthSpec>(
+    state: &BeaconState<E>,
+    header: &SignedBeaconBlockHeader,
+    spec: &ChainSpec,
+    cache: &mut PublicKeyCache,
+) -> Result<SignatureSet, BlockProcessingError> {
+    let domain =
+        get_domain(state, DOMAIN_BEACON_PROPOSER, compute_epoch_at_slot(header.message.slot, spec));
+    let message = compute_signing_root(&header.message, domain);
+    Ok(SignatureSet::single_pubkey(
+        signature(&header.signature)?,
+        heavy_key(state, header.message.proposer_index, cache)?,
+        message.0,
+    ))
+}
+
+/// An indexed SSF vote: the named operators' keys over the vote data (`DOMAIN_SSF_VOTE`).
+pub fn indexed_ssf_vote_signature_set<E: EthSpec>(
+    state: &BeaconState<E>,
+    vote: &IndexedSsfVote<E>,
+    spec: &ChainSpec,
+    cache: &mut PublicKeyCache,
+) -> Result<SignatureSet, BlockProcessingError> {
+    let keys = vote
+        .operator_indices
+        .iter()
+        .map(|i| heavy_key(state, *i, cache))
+        .collect::<Result<Vec<_>, _>>()?;
+    let refs: Vec<&PublicKey> = keys.iter().collect();
+    let domain = get_domain(state, DOMAIN_SSF_VOTE, compute_epoch_at_slot(vote.data.slot, spec));
+    let message = compute_signing_root(&vote.data, domain);
+    SignatureSet::multiple_pubkeys(signature(&vote.signature)?, &refs, message.0)
+        .map_err(BlockProcessingError::InvalidPublicKey)
+}
+
+/// The operator indices an aggregate's bits name, from the seats of the vote's epoch.
+pub fn get_ssf_aggregate_participants<E: EthSpec>(
+    state: &BeaconState<E>,
+    aggregate: &SsfAggregate<E>,
+    spec: &ChainSpec,
+) -> Result<Vec<(usize, HeavyOperatorIndex)>, SsfAggregateInvalid> {
+    let epoch = compute_epoch_at_slot(aggregate.data.slot, spec);
+    let which = get_seat_epoch(state, epoch, spec)
+        .ok_or(SsfAggregateInvalid::TooOld { vote_slot: aggregate.data.slot, epoch })?;
+    let seats = get_seats(state, which);
+    if aggregate.aggregation_bits.len() != seats.len() {
+        return Err(SsfAggregateInvalid::BitsLength {
+            expected: seats.len(),
+            got: aggregate.aggregation_bits.len(),
+        });
+    }
+    let participants: Vec<(usize, HeavyOperatorIndex)> = seats
+        .iter()
+        .enumerate()
+        .filter(|(position, _)| aggregate.aggregation_bits.get(*position).unwrap_or(false))
+        .map(|(position, seat)| (position, seat.operator_index))
+        .collect();
+    if participants.is_empty() {
+        return Err(SsfAggregateInvalid::NoParticipants);
+    }
+    Ok(participants)
+}
+
+/// An SSF aggregate: the participating seats' keys over the vote data (`DOMAIN_SSF_VOTE`).
+pub fn ssf_aggregate_signature_set<E: EthSpec>(
+    state: &BeaconState<E>,
+    aggregate: &SsfAggregate<E>,
+    index: usize,
+    spec: &ChainSpec,
+    cache: &mut PublicKeyCache,
+) -> Result<SignatureSet, BlockProcessingError> {
+    let participants = get_ssf_aggregate_participants(state, aggregate, spec)
+        .map_err(|reason| BlockProcessingError::SsfAggregate { index, reason })?;
+    let keys = participants
+        .iter()
+        .map(|(_, operator)| heavy_key(state, *operator, cache))
+        .collect::<Result<Vec<_>, _>>()?;
+    let refs: Vec<&PublicKey> = keys.iter().collect();
+    let domain =
+        get_domain(state, DOMAIN_SSF_VOTE, compute_epoch_at_slot(aggregate.data.slot, spec));
+    let message = compute_signing_root(&aggregate.data, domain);
+    SignatureSet::multiple_pubkeys(signature(&aggregate.signature)?, &refs, message.0)
+        .map_err(BlockProcessingError::InvalidPublicKey)
+}
+
+/// Every signature of `signed_block`, against `state` advanced to the block's slot.
+pub fn collect_block_signature_sets<E: EthSpec>(
+    state: &BeaconState<E>,
+    signed_block: &SignedBeaconBlock<E>,
+    spec: &ChainSpec,
+    caches: &mut TransitionCaches,
+) -> Result<Vec<(SignatureKind, SignatureSet)>, BlockProcessingError> {
+    let cache = &mut caches.pubkeys;
+    let block = &signed_block.message;
+    let body = &block.body;
+    let mut sets = vec![
+        (SignatureKind::Block, block_proposal_signature_set(state, signed_block, spec, cache)?),
+        (SignatureKind::Randao, randao_signature_set(state, block, spec, cache)?),
+    ];
+    for (index, slashing) in body.proposer_slashings.iter().enumerate() {
+        for (header, signed) in [(1u8, &slashing.signed_header_1), (2, &slashing.signed_header_2)] {
+            sets.push((
+                SignatureKind::ProposerSlashing { index, header },
+                block_header_signature_set(state, signed, spec, cache)?,
+            ));
+        }
+    }
+    for (index, slashing) in body.vote_slashings.iter().enumerate() {
+        for (vote, indexed) in [(1u8, &slashing.vote_1), (2, &slashing.vote_2)] {
+            sets.push((
+                SignatureKind::VoteSlashing { index, vote },
+                indexed_ssf_vote_signature_set(state, indexed, spec, cache)?,
+            ));
+        }
+    }
+    for (index, aggregate) in body.ssf_aggregates.iter().enumerate() {
+        sets.push((
+            SignatureKind::SsfAggregate { index },
+            ssf_aggregate_signature_set(state, aggregate, index, spec, cache)?,
+        ));
+    }
+    Ok(sets)
+}
+
+/// The signing root a block's proposer signs (what [`block_proposal_signature_set`] checks).
+pub fn compute_block_signing_root<E: EthSpec>(
+    state: &BeaconState<E>,
+    block: &BeaconBlock<E>,
+    spec: &ChainSpec,
+) -> rainbow_types::Root {
+    let domain = get_domain(state, DOMAIN_BEACON_PROPOSER, compute_epoch_at_slot(block.slot, spec));
+    compute_signing_root(block, domain)
+}
+
+/// The root of `x`, for callers that sign containers.
+pub fn root_of<T: TreeHash>(x: &T) -> rainbow_types::Root {
+    x.tree_hash_root()
+}
