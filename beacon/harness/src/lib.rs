@@ -121,7 +121,7 @@ impl<E: EthSpec> Harness<E> {
             let kp = bls_key(i);
             bls_keys.insert(kp.pk.compress(), kp);
         }
-        let mut genesis_header = state.latest_block_header.clone();
+        let mut genesis_header = state.latest_block_header;
         let mut s = state.clone();
         genesis_header.state_root = s.canonical_root().expect("root");
         let genesis_root = genesis_header.tree_hash_root();

@@ -50,7 +50,10 @@ fn header_rules() {
 
     let mut b = block.clone();
     b.slot += 1;
-    assert_eq!(run(&state, &b), E::Header(HeaderInvalid::SlotMismatch { block: slot + 1, state: slot }));
+    assert_eq!(
+        run(&state, &b),
+        E::Header(HeaderInvalid::SlotMismatch { block: slot + 1, state: slot })
+    );
 
     let other = (block.proposer_index + 1) % 16;
     let mut b = block.clone();
@@ -66,7 +69,10 @@ fn header_rules() {
 
     let mut slashed = state.clone();
     slashed.heavy_operators.get_mut(block.proposer_index as usize).unwrap().slashed = true;
-    assert_eq!(run(&slashed, &block), E::Header(HeaderInvalid::ProposerSlashed(block.proposer_index)));
+    assert_eq!(
+        run(&slashed, &block),
+        E::Header(HeaderInvalid::ProposerSlashed(block.proposer_index))
+    );
 
     // A second block for a slot that already has one.
     let signed = h.sign_block(block.clone());
@@ -111,7 +117,13 @@ fn signatures_are_batch_verified_and_a_bad_one_is_named() {
     assert_eq!(err, E::RandaoSignature);
 }
 
-fn header(h: &H, state: &BeaconState<Spec>, proposer: u64, slot: u64, body: u8) -> SignedBeaconBlockHeader {
+fn header(
+    h: &H,
+    state: &BeaconState<Spec>,
+    proposer: u64,
+    slot: u64,
+    body: u8,
+) -> SignedBeaconBlockHeader {
     let message = BeaconBlockHeader {
         slot,
         proposer_index: proposer,
@@ -119,7 +131,7 @@ fn header(h: &H, state: &BeaconState<Spec>, proposer: u64, slot: u64, body: u8) 
         state_root: B256::ZERO,
         body_root: B256::repeat_byte(body),
     };
-    let block_like = BeaconBlockHeader { ..message.clone() };
+    let block_like = message;
     let domain = rainbow_state_transition::helpers::get_domain(
         state,
         rainbow_types::constants::DOMAIN_BEACON_PROPOSER,
@@ -127,7 +139,10 @@ fn header(h: &H, state: &BeaconState<Spec>, proposer: u64, slot: u64, body: u8) 
     );
     let root = rainbow_types::compute_signing_root(&block_like, domain);
     let pk = state.heavy_operators.get(proposer as usize).unwrap().pubkey;
-    SignedBeaconBlockHeader { message, signature: h.bls_keys[&pk].sk.sign(root.as_slice()).compress() }
+    SignedBeaconBlockHeader {
+        message,
+        signature: h.bls_keys[&pk].sk.sign(root.as_slice()).compress(),
+    }
 }
 
 #[test]
@@ -140,7 +155,10 @@ fn proposer_slashing_rules() {
         let mut st = st.clone();
         process_proposer_slashing(&mut st, s, 0, true, &spec, &mut caches).map(|_| st)
     };
-    let ok = ProposerSlashing { signed_header_1: header(&h, &state, 5, 2, 1), signed_header_2: header(&h, &state, 5, 2, 2) };
+    let ok = ProposerSlashing {
+        signed_header_1: header(&h, &state, 5, 2, 1),
+        signed_header_2: header(&h, &state, 5, 2, 2),
+    };
     let post = run(&ok, &state).unwrap();
     assert!(post.heavy_operators.get(5).unwrap().slashed);
     let fail = |r| E::ProposerSlashing { index: 0, reason: r };
@@ -149,7 +167,7 @@ fn proposer_slashing_rules() {
     assert_eq!(run(&s, &state).unwrap_err(), fail(P::SlotMismatch(2, 1)));
     let s = ProposerSlashing { signed_header_2: header(&h, &state, 6, 2, 2), ..ok.clone() };
     assert_eq!(run(&s, &state).unwrap_err(), fail(P::ProposerMismatch(5, 6)));
-    let s = ProposerSlashing { signed_header_2: ok.signed_header_1.clone(), ..ok.clone() };
+    let s = ProposerSlashing { signed_header_2: ok.signed_header_1, ..ok.clone() };
     assert_eq!(run(&s, &state).unwrap_err(), fail(P::HeadersIdentical));
     let mut unknown = ok.clone();
     unknown.signed_header_1.message.proposer_index = 99;
@@ -187,9 +205,11 @@ fn vote_slashing_rules() {
     assert_eq!(slashed, vec![4, 6], "exactly the operators named by both votes");
     let fail = |r| E::VoteSlashing { index: 0, reason: r };
 
-    let s = VoteSlashing { vote_2: h.indexed_vote(&state, vote_data(1, 1, 2), &both), ..ok.clone() };
+    let s =
+        VoteSlashing { vote_2: h.indexed_vote(&state, vote_data(1, 1, 2), &both), ..ok.clone() };
     assert_eq!(run(&s, &state).unwrap_err(), fail(V::SlotMismatch(2, 1)));
-    let s = VoteSlashing { vote_2: h.indexed_vote(&state, vote_data(2, 2, 2), &both), ..ok.clone() };
+    let s =
+        VoteSlashing { vote_2: h.indexed_vote(&state, vote_data(2, 2, 2), &both), ..ok.clone() };
     assert_eq!(run(&s, &state).unwrap_err(), fail(V::RoundMismatch(1, 2)));
     let s = VoteSlashing { vote_2: ok.vote_1.clone(), ..ok.clone() };
     assert_eq!(run(&s, &state).unwrap_err(), fail(V::DataIdentical));
@@ -202,7 +222,10 @@ fn vote_slashing_rules() {
     let mut s = ok.clone();
     s.vote_1.operator_indices = VariableList::new(vec![2, 4, 99]).unwrap();
     assert_eq!(run(&s, &state).unwrap_err(), fail(V::UnknownOperator(99)));
-    let s = VoteSlashing { vote_2: h.indexed_vote(&state, vote_data(2, 1, 2), &[3].into()), ..ok.clone() };
+    let s = VoteSlashing {
+        vote_2: h.indexed_vote(&state, vote_data(2, 1, 2), &[3].into()),
+        ..ok.clone()
+    };
     assert_eq!(run(&s, &state).unwrap_err(), fail(V::NoSlashableOperator));
     assert_eq!(run(&ok, &post).unwrap_err(), fail(V::NoSlashableOperator), "already slashed");
     let mut s = ok.clone();
@@ -218,8 +241,8 @@ fn ssf_aggregate_rules() {
     let state = h.state_at(slot);
     let spec = h.spec.clone();
     let voters: BTreeSet<u64> = (0..16).collect();
-    let head = state.latest_block_header.clone();
-    let mut header = head.clone();
+    let head = state.latest_block_header;
+    let mut header = head;
     header.state_root = state.state_roots.get((head.slot % 64) as usize).copied().unwrap();
     let head_root = rainbow_state_transition::signature_sets::root_of(&header);
     let good = SsfVoteData {
@@ -251,14 +274,27 @@ fn ssf_aggregate_rules() {
     old_agg.data = old;
     assert_eq!(run(&old_agg).unwrap_err(), fail(A::TooOld { vote_slot: 3, epoch: 0 }));
     let off_head = SsfVoteData { target: Checkpoint { slot: slot - 1, root: B256::ZERO }, ..good };
-    assert_eq!(run(&agg(off_head)).unwrap_err(), fail(A::TargetNotHead { target: off_head.target }));
+    assert_eq!(
+        run(&agg(off_head)).unwrap_err(),
+        fail(A::TargetNotHead { target: off_head.target })
+    );
     let fork = B256::repeat_byte(9);
-    let other_chain = SsfVoteData { head_root: fork, target: Checkpoint { slot: slot - 1, root: fork }, ..good };
-    assert!(matches!(run(&agg(other_chain)).unwrap_err(), E::SsfAggregate { reason: A::TargetNotOnChain { .. }, .. }));
+    let other_chain =
+        SsfVoteData { head_root: fork, target: Checkpoint { slot: slot - 1, root: fork }, ..good };
+    assert!(matches!(
+        run(&agg(other_chain)).unwrap_err(),
+        E::SsfAggregate { reason: A::TargetNotOnChain { .. }, .. }
+    ));
     let stale = SsfVoteData { source: Checkpoint { slot: 1, root: fork }, ..good };
-    assert!(matches!(run(&agg(stale)).unwrap_err(), E::SsfAggregate { reason: A::SourceNotJustified { .. }, .. }));
+    assert!(matches!(
+        run(&agg(stale)).unwrap_err(),
+        E::SsfAggregate { reason: A::SourceNotJustified { .. }, .. }
+    ));
     let round_2 = SsfVoteData { round: SSF_ROUND_FINALIZE, ..good };
-    assert_eq!(run(&agg(round_2)).unwrap_err(), fail(A::Round2SourceNotTarget { got: good.source }));
+    assert_eq!(
+        run(&agg(round_2)).unwrap_err(),
+        fail(A::Round2SourceNotTarget { got: good.source })
+    );
     let mut short = agg(good);
     short.aggregation_bits = BitList::with_capacity(15).unwrap();
     assert_eq!(run(&short).unwrap_err(), fail(A::BitsLength { expected: 16, got: 15 }));
@@ -266,7 +302,8 @@ fn ssf_aggregate_rules() {
     empty.aggregation_bits = BitList::with_capacity(16).unwrap();
     assert_eq!(run(&empty).unwrap_err(), fail(A::NoParticipants));
     let mut forged = agg(good);
-    forged.signature = agg(SsfVoteData { round: SSF_ROUND_FINALIZE, source: good.target, ..good }).signature;
+    forged.signature =
+        agg(SsfVoteData { round: SSF_ROUND_FINALIZE, source: good.target, ..good }).signature;
     assert_eq!(run(&forged).unwrap_err(), fail(A::BadSignature));
 
     // A vote counted once: the same aggregate twice earns nothing the second time.
@@ -309,7 +346,8 @@ fn execution_payload_rules() {
     assert!(matches!(pay(e), X::StateRoot { .. }));
     let e = import_tampered(&mut h, |_, b| b.body.execution_payload.block_hash = B256::ZERO);
     assert!(matches!(pay(e), X::BlockHash { .. }));
-    let e = import_tampered(&mut h, |_, b| b.body.staking_requests.push(Default::default()).unwrap());
+    let e =
+        import_tampered(&mut h, |_, b| b.body.staking_requests.push(Default::default()).unwrap());
     assert_eq!(pay(e), X::StakingRequests { index: 0 });
 
     // And the untampered block imports.

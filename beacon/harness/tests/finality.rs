@@ -87,10 +87,7 @@ fn an_equivocating_voter_is_slashed_and_loses_its_seat() {
     assert!(h.pending_vote_slashings.is_empty());
     let state = &h.head_state;
     assert!(state.heavy_operators.get(voter as usize).unwrap().slashed);
-    assert_eq!(
-        state.current_seats.iter().find(|s| s.operator_index == voter).unwrap().stake,
-        0
-    );
+    assert_eq!(state.current_seats.iter().find(|s| s.operator_index == voter).unwrap().stake, 0);
     assert!(state.total_burned > 0);
     h.extend(8, &Strategy::honest());
     assert!(h.head_state.current_seats.iter().all(|s| s.operator_index != voter));
