@@ -413,3 +413,21 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn address_index_rebuilds_for_another_list_of_the_same_length() {
+    // Two forks that appended different accounts at the same position.
+    let base = Fixture::new(&[5, 6]);
+    let mut fork_a = base.accounts.clone();
+    let mut fork_b = base.accounts.clone();
+    let (x, y) = (Address::repeat_byte(0xaa), Address::repeat_byte(0xbb));
+    fork_a.push(Account { address: x, balance: 1, nonce: 0 }).unwrap();
+    fork_b.push(Account { address: y, balance: 2, nonce: 0 }).unwrap();
+    let mut index = AddressIndex::new();
+    index.sync(&mut fork_a).unwrap();
+    assert_eq!(ReadLedger::new(&fork_a, &index).account(&x).balance, 1);
+    index.sync(&mut fork_b).unwrap();
+    let view = ReadLedger::new(&fork_b, &index);
+    assert_eq!(view.account(&y).balance, 2, "fork b's account is found");
+    assert_eq!(view.account(&x).balance, 0, "fork a's account is absent on fork b");
+}
