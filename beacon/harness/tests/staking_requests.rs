@@ -228,11 +228,11 @@ fn rules_checked_directly_on_a_state() {
 fn actions_of_later_layers_are_refused_and_refunded_for_now() {
     let mut h = H::minimal(16, 4);
     h.extend(1, &Strategy::honest());
-    let delegate = StakingAction::Delegate(OperatorAmount { operator_index: 0, amount: ETH });
-    let (r, why) = send(&mut h, 17, delegate);
+    let deposit = StakingAction::LightDeposit(OperatorAmount { operator_index: 0, amount: ETH });
+    let (r, why) = send(&mut h, 17, deposit);
     assert!(matches!(why, Some(R::NotYetSupported(_))));
     assert_eq!((r.status, r.refund), (14, ETH));
-    let undelegate = StakingAction::Undelegate(OperatorShares { operator_index: 0, shares: 1 });
-    let (r, _) = send(&mut h, 17, undelegate);
+    let tokenize = StakingAction::TokenizeShares(OperatorShares { operator_index: 0, shares: 1 });
+    let (r, _) = send(&mut h, 17, tokenize);
     assert_eq!((r.status, r.refund), (14, 0));
 }

@@ -4,6 +4,7 @@
 use alloy_primitives::Address;
 use rainbow_crypto::BlsError;
 use rainbow_execution::{LedgerError, PayloadInvalid};
+use rainbow_lsm::PoolInvalid;
 use rainbow_types::milhouse;
 use rainbow_types::{Checkpoint, Epoch, HeavyOperatorIndex, Root, Slot};
 
@@ -214,6 +215,10 @@ pub enum StakingRefusal {
     ValueMismatch { expected: u64, got: u64 },
     #[error("this staking action is not processed by this version (it arrives with the {0})")]
     NotYetSupported(&'static str),
+    #[error("{delegator} holds no delegation to operator {operator}")]
+    NoDelegation { delegator: Address, operator: u64 },
+    #[error("pool: {0}")]
+    Pool(#[from] PoolInvalid),
 }
 
 impl StakingRefusal {
@@ -235,6 +240,16 @@ impl StakingRefusal {
             StakingRefusal::RegistryFull => 12,
             StakingRefusal::ValueMismatch { .. } => 13,
             StakingRefusal::NotYetSupported(_) => 14,
+            StakingRefusal::NoDelegation { .. } => 15,
+            StakingRefusal::Pool(p) => match p {
+                PoolInvalid::ZeroAmount => 9,
+                PoolInvalid::LeverageExceeded { .. } => 11,
+                PoolInvalid::ZeroShares { .. } => 16,
+                PoolInvalid::ZeroTokens { .. } => 17,
+                PoolInvalid::InsufficientShares { .. } => 18,
+                PoolInvalid::Insolvent => 19,
+                PoolInvalid::Arithmetic(_) => 20,
+            },
         }
     }
 }

@@ -25,7 +25,7 @@ pub use process_staking_requests::{
     process_staking_request, process_staking_requests, StakingError,
 };
 pub use process_vote_slashing::{is_valid_indexed_ssf_vote, process_vote_slashing};
-pub use staking::compute_registration_signing_root;
+pub use staking::{add_delegation_shares, compute_registration_signing_root, get_delegation_index};
 
 use crate::helpers::{increase_pending_heavy_reward, mul_div};
 use crate::per_slot::process_slots;

@@ -1,7 +1,7 @@
 //! `process_staking_requests` and the dispatch of each request (docs/spec/beacon-chain.md#staking-requests).
 use super::staking::{
-    process_exit_heavy_operator, process_register_heavy_operator, process_top_up_heavy_bond,
-    process_withdraw_heavy_bond,
+    process_delegate, process_exit_heavy_operator, process_register_heavy_operator,
+    process_top_up_heavy_bond, process_undelegate, process_withdraw_heavy_bond,
 };
 use crate::helpers::queue_withdrawal;
 use crate::{ChainSpec, StakingRefusal, StateError, TransitionCaches};
@@ -59,9 +59,9 @@ pub fn process_staking_request<E: EthSpec>(
         StakingAction::TopUpHeavyBond(a) => process_top_up_heavy_bond(state, request, a),
         StakingAction::WithdrawHeavyBond(a) => process_withdraw_heavy_bond(state, request, a, spec),
         StakingAction::ExitHeavyOperator(a) => process_exit_heavy_operator(state, request, a, spec),
-        StakingAction::Delegate(_)
-        | StakingAction::Undelegate(_)
-        | StakingAction::Redelegate(_)
+        StakingAction::Delegate(a) => process_delegate(state, request, a, spec),
+        StakingAction::Undelegate(a) => process_undelegate(state, request, a, spec),
+        StakingAction::Redelegate(_)
         | StakingAction::TokenizeShares(_)
         | StakingAction::RedeemTokens(_)
         | StakingAction::TransferShareTokens(_) => Err(StakingRefusal::NotYetSupported(LSM).into()),

@@ -1,15 +1,19 @@
 //! One file per staking action (docs/spec/beacon-chain.md#staking-requests). Each checks every
 //! rule before it changes anything, so a refusal leaves the state as it was.
+mod delegate;
 mod exit_heavy_operator;
 mod register_heavy_operator;
 mod top_up_heavy_bond;
+mod undelegate;
 mod withdraw_heavy_bond;
 
+pub use delegate::{add_delegation_shares, get_delegation_index, process_delegate};
 pub use exit_heavy_operator::process_exit_heavy_operator;
 pub use register_heavy_operator::{
     compute_registration_signing_root, process_register_heavy_operator,
 };
 pub use top_up_heavy_bond::process_top_up_heavy_bond;
+pub use undelegate::process_undelegate;
 pub use withdraw_heavy_bond::process_withdraw_heavy_bond;
 
 use crate::StakingRefusal;
