@@ -206,7 +206,10 @@ impl<E: EthSpec> Harness<E> {
             .pending_aggregates
             .iter()
             .filter(|a| {
-                a.data.slot < slot && compute_epoch_at_slot(a.data.slot, &self.spec) + 1 >= current
+                a.data.slot < slot
+                    && compute_epoch_at_slot(a.data.slot, &self.spec) + 1 >= current
+                    && (a.data.round != SSF_ROUND_JUSTIFY
+                        || a.data.source == state.justified_checkpoint)
             })
             .take(E::MaxSsfAggregates::to_usize())
             .cloned()
@@ -275,7 +278,12 @@ impl<E: EthSpec> Harness<E> {
         self.head_root = root;
         self.head_state = state;
         let included: Vec<_> = block.message.body.ssf_aggregates.iter().cloned().collect();
-        self.pending_aggregates.retain(|a| !included.contains(a));
+        // Drop what was included, and round-1 votes whose source can no longer be justified.
+        let justified = self.head_state.justified_checkpoint;
+        self.pending_aggregates.retain(|a| {
+            !included.contains(a)
+                && (a.data.round != SSF_ROUND_JUSTIFY || a.data.source == justified)
+        });
         self.pending_proposer_slashings
             .retain(|s| !block.message.body.proposer_slashings.contains(s));
         self.pending_vote_slashings.retain(|s| !block.message.body.vote_slashings.contains(s));

@@ -355,3 +355,32 @@ fn execution_payload_rules() {
     let block = h.produce_signed(slot);
     h.import(&block).unwrap();
 }
+
+#[test]
+fn malformed_indices_are_refused_for_their_rule_before_any_key_is_looked_up() {
+    let mut h = chain();
+    let mut signed = h.produce_signed(h.slot + 1);
+    signed.message.proposer_index = 99; // no key to sign with: the old signature stays
+    let e = h.import(&signed).unwrap_err();
+    assert!(matches!(e, E::Header(HeaderInvalid::WrongProposer { got: 99, .. })), "{e:?}");
+    let e = import_tampered(&mut h, |h, b| {
+        let state = h.state_at(b.slot);
+        let mut s = ProposerSlashing {
+            signed_header_1: header(h, &state, 5, 2, 1),
+            signed_header_2: header(h, &state, 5, 2, 2),
+        };
+        s.signed_header_1.message.proposer_index = 99;
+        b.body.proposer_slashings.push(s).unwrap();
+    });
+    assert_eq!(e, E::ProposerSlashing { index: 0, reason: P::UnknownProposer(99) });
+    let e = import_tampered(&mut h, |h, b| {
+        let state = h.state_at(b.slot);
+        let mut s = VoteSlashing {
+            vote_1: h.indexed_vote(&state, vote_data(2, 1, 1), &[1].into()),
+            vote_2: h.indexed_vote(&state, vote_data(2, 1, 2), &[1].into()),
+        };
+        s.vote_2.operator_indices = Default::default();
+        b.body.vote_slashings.push(s).unwrap();
+    });
+    assert_eq!(e, E::VoteSlashing { index: 0, reason: V::EmptyIndices(2) });
+}

@@ -93,3 +93,49 @@ fn an_equivocating_voter_is_slashed_and_loses_its_seat() {
     assert!(h.head_state.current_seats.iter().all(|s| s.operator_index != voter));
     assert_eq!(h.head_state.finalized_checkpoint.slot, h.slot - 1);
 }
+
+#[test]
+fn slashing_reaches_a_bond_already_on_its_way_out() {
+    use rainbow_types::constants::GWEI_PER_ETH;
+    use rainbow_types::{OperatorRef, StakingAction, TransactionAction};
+    let mut h = H::minimal(16, 4);
+    h.extend(9, &Strategy::honest());
+    // Operator 5 exits; at the boundary its bond enters the unbonding queue...
+    let address = rainbow_harness::execution_key(5).address();
+    let tx = h.transaction(
+        5,
+        h.nonce(address),
+        TransactionAction::Staking(StakingAction::ExitHeavyOperator(OperatorRef {
+            operator_index: 5,
+        })),
+    );
+    h.submit(tx).unwrap();
+    h.extend(8, &Strategy::honest());
+    let entry = h.head_state.unbondings.iter().find(|e| e.operator_index == 5).unwrap();
+    let initial = entry.initial_balance;
+    assert!(initial >= 32 * GWEI_PER_ETH);
+    // ...then it double-votes in its last epoch's slot 15 evidence, found now.
+    let state = h.state_at(h.slot + 1);
+    let data = |root: u8| rainbow_types::SsfVoteData {
+        slot: 15,
+        round: 1,
+        head_root: rainbow_types::B256::repeat_byte(root),
+        source: Default::default(),
+        target: rainbow_types::Checkpoint {
+            slot: 15,
+            root: rainbow_types::B256::repeat_byte(root),
+        },
+    };
+    let who = [5u64].into();
+    let slashing = rainbow_types::VoteSlashing {
+        vote_1: h.indexed_vote(&state, data(1), &who),
+        vote_2: h.indexed_vote(&state, data(2), &who),
+    };
+    h.pending_vote_slashings.push(slashing);
+    let burned_before = h.head_state.total_burned;
+    h.advance_slot(&Strategy::honest());
+    assert!(h.head_state.heavy_operators.get(5).unwrap().slashed);
+    let entry = h.head_state.unbondings.iter().find(|e| e.operator_index == 5).unwrap();
+    assert_eq!(entry.balance, initial - initial / 10, "the unbonding bond lost 10 %");
+    assert_eq!(h.head_state.total_burned - burned_before, initial / 10);
+}

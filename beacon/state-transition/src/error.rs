@@ -161,6 +161,10 @@ pub enum BlockProcessingError {
     SsfAggregate { index: usize, reason: SsfAggregateInvalid },
     #[error("light certificate: {0}")]
     LightCertificate(String),
+    #[error("the block carries {0}, which this version does not process yet")]
+    NotYetSupported(&'static str),
+    #[error("operator {0} named by the block is not registered")]
+    UnknownOperator(u64),
     #[error("execution payload: {0}")]
     ExecutionPayload(#[from] ExecutionPayloadInvalid),
     #[error("a public key in the state or block is not a valid BLS key: {0:?}")]

@@ -163,7 +163,9 @@ pub fn initialize_beacon_state_from_genesis<E: EthSpec>(
     spec: &ChainSpec,
 ) -> Result<BeaconState<E>, GenesisError> {
     let preset = &spec.preset;
+    // Keys are unique within each registry (the signing domains of the two roles differ).
     let mut keys = HashSet::new();
+    let mut light_keys = HashSet::new();
     let mut heavy_operators = Vec::with_capacity(genesis.heavy_operators.len());
     let mut heavy_pools = Vec::with_capacity(genesis.heavy_operators.len());
     for (index, op) in genesis.heavy_operators.iter().enumerate() {
@@ -211,7 +213,7 @@ pub fn initialize_beacon_state_from_genesis<E: EthSpec>(
     let mut light_pools = Vec::with_capacity(genesis.light_operators.len());
     let mut light_weights = Vec::with_capacity(genesis.light_operators.len());
     for (index, op) in genesis.light_operators.iter().enumerate() {
-        check_operator(op, preset.min_light_bond, &mut keys)
+        check_operator(op, preset.min_light_bond, &mut light_keys)
             .map_err(|reason| GenesisError::LightOperator { index, reason })?;
         light_operators.push(LightOperator {
             pubkey: op.pubkey,

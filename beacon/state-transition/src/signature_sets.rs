@@ -4,7 +4,7 @@
 use crate::helpers::{
     compute_epoch_at_slot, get_current_epoch, get_domain, get_seat_epoch, get_seats,
 };
-use crate::{BlockProcessingError, ChainSpec, SsfAggregateInvalid, StateError, TransitionCaches};
+use crate::{BlockProcessingError, ChainSpec, SsfAggregateInvalid, TransitionCaches};
 use rainbow_crypto::{PublicKey, PublicKeyCache, SignatureBytes, SignatureSet};
 use rainbow_types::constants::{DOMAIN_BEACON_PROPOSER, DOMAIN_RANDAO, DOMAIN_SSF_VOTE};
 use rainbow_types::tree_hash::TreeHash;
@@ -52,7 +52,7 @@ fn heavy_key<E: EthSpec>(
     let operator = usize::try_from(index)
         .ok()
         .and_then(|i| state.heavy_operators.get(i))
-        .ok_or(StateError::MissingIndex { list: "heavy_operators", index })?;
+        .ok_or(BlockProcessingError::UnknownOperator(index))?;
     cache.get_or_decompress(&operator.pubkey).map_err(BlockProcessingError::InvalidPublicKey)
 }
 
@@ -187,9 +187,28 @@ pub fn collect_block_signature_sets<E: EthSpec>(
     spec: &ChainSpec,
     caches: &mut TransitionCaches,
 ) -> Result<Vec<(SignatureKind, SignatureSet)>, BlockProcessingError> {
-    let cache = &mut caches.pubkeys;
     let block = &signed_block.message;
     let body = &block.body;
+    // Structure first, so a malformed block is refused for its rule, not for a missing key.
+    check_proposer_index(state, block, spec)?;
+    for (index, slashing) in body.proposer_slashings.iter().enumerate() {
+        for header in [&slashing.signed_header_1, &slashing.signed_header_2] {
+            let proposer = header.message.proposer_index;
+            if usize::try_from(proposer).ok().and_then(|i| state.heavy_operators.get(i)).is_none() {
+                return Err(BlockProcessingError::ProposerSlashing {
+                    index,
+                    reason: crate::ProposerSlashingInvalid::UnknownProposer(proposer),
+                });
+            }
+        }
+    }
+    for (index, slashing) in body.vote_slashings.iter().enumerate() {
+        for (n, vote) in [(1u8, &slashing.vote_1), (2, &slashing.vote_2)] {
+            crate::per_block::is_valid_indexed_ssf_vote(state, vote, n)
+                .map_err(|reason| BlockProcessingError::VoteSlashing { index, reason })?;
+        }
+    }
+    let cache = &mut caches.pubkeys;
     let mut sets = vec![
         (SignatureKind::Block, block_proposal_signature_set(state, signed_block, spec, cache)?),
         (SignatureKind::Randao, randao_signature_set(state, block, spec, cache)?),
@@ -217,6 +236,21 @@ pub fn collect_block_signature_sets<E: EthSpec>(
         ));
     }
     Ok(sets)
+}
+
+/// `check_proposer_index`: the block names the slot's sampled proposer.
+pub fn check_proposer_index<E: EthSpec>(
+    state: &BeaconState<E>,
+    block: &BeaconBlock<E>,
+    spec: &ChainSpec,
+) -> Result<(), BlockProcessingError> {
+    let expected = crate::helpers::get_beacon_proposer_index(state, spec)?;
+    if block.proposer_index != expected {
+        return Err(
+            crate::HeaderInvalid::WrongProposer { expected, got: block.proposer_index }.into()
+        );
+    }
+    Ok(())
 }
 
 /// The signing root a block's proposer signs (what [`block_proposal_signature_set`] checks).

@@ -3,6 +3,7 @@ use super::accessors::get_current_epoch;
 use super::issuance::mul_div_ceil;
 use crate::{ChainSpec, StateError};
 use alloy_primitives::Address;
+use rainbow_lsm::slashing::{compute_entry_slash, is_entry_slashable};
 use rainbow_types::constants::{BASIS_POINTS, WITHDRAWAL_KIND_EXIT};
 use rainbow_types::{
     BeaconState, Epoch, EthSpec, Gwei, Hash256, HeavyOperatorIndex, UnbondingEntry, Withdrawal,
@@ -77,7 +78,9 @@ pub fn increase_pending_heavy_reward<E: EthSpec>(
     Ok(())
 }
 
-/// `slash_heavy_operator`: marks the operator slashed and exited, burns
+/// `slash_heavy_operator`: reaches the operator's unbonding entries created at or after
+/// `infraction_epoch` (bond withdrawals, exits and undelegations alike), marks it slashed and
+/// exited, burns
 /// `HEAVY_SLASHING_PENALTY_BPS` of its bond and of its pool's tokens (rounded up: every share
 /// loses value alike), forfeits its unpaid rewards, zeroes its seats so it neither votes with
 /// weight nor proposes again, and sends the rest of its bond to the unbonding queue (still
@@ -85,10 +88,38 @@ pub fn increase_pending_heavy_reward<E: EthSpec>(
 pub fn slash_heavy_operator<E: EthSpec>(
     state: &mut BeaconState<E>,
     index: HeavyOperatorIndex,
+    infraction_epoch: Epoch,
     spec: &ChainSpec,
 ) -> Result<Gwei, StateError> {
     let epoch: Epoch = get_current_epoch(state, spec);
     let i = index_usize(index)?;
+    let penalty_bps = spec.preset.heavy_slashing_penalty_bps;
+
+    // Reach: unbonding entries out of this operator created at or after the infraction and not
+    // yet complete lose min(floor(f * initial_balance), balance) (docs/spec/lsm.md#slashing-reach).
+    let reached: Vec<usize> = state
+        .unbondings
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.operator_index == index
+                && is_entry_slashable(e.creation_epoch, e.completion_epoch, infraction_epoch, epoch)
+        })
+        .map(|(p, _)| p)
+        .collect();
+    let mut entries_burned: Gwei = 0;
+    for position in reached {
+        let entry = state
+            .unbondings
+            .get_mut(position)
+            .ok_or(StateError::MissingIndex { list: "unbondings", index: position as u64 })?;
+        let loss = compute_entry_slash(entry.initial_balance, entry.balance, penalty_bps)
+            .map_err(|_| StateError::Overflow("entry slash"))?;
+        entry.balance = entry.balance.saturating_sub(loss);
+        entries_burned =
+            entries_burned.checked_add(loss).ok_or(StateError::Overflow("slashing burn"))?;
+    }
+
     let operator = state
         .heavy_operators
         .get_mut(i)
@@ -97,7 +128,6 @@ pub fn slash_heavy_operator<E: EthSpec>(
     operator.exit_epoch = operator.exit_epoch.min(epoch);
     let address = operator.withdrawal_address;
 
-    let penalty_bps = spec.preset.heavy_slashing_penalty_bps;
     let pool = state
         .heavy_pools
         .get_mut(i)
@@ -109,8 +139,10 @@ pub fn slash_heavy_operator<E: EthSpec>(
     pool.delegated_tokens = pool.delegated_tokens.saturating_sub(token_penalty);
     let remaining_bond = pool.bond;
     pool.bond = 0;
-    let burned =
-        bond_penalty.checked_add(token_penalty).ok_or(StateError::Overflow("slashing burn"))?;
+    let burned = bond_penalty
+        .checked_add(token_penalty)
+        .and_then(|b| b.checked_add(entries_burned))
+        .ok_or(StateError::Overflow("slashing burn"))?;
     state.total_burned =
         state.total_burned.checked_add(burned).ok_or(StateError::Overflow("total burned"))?;
 

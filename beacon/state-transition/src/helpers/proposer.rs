@@ -40,7 +40,7 @@ pub fn compute_proposer_index(
         ]));
         let lhs = u128::from(candidate.stake).saturating_mul(u128::from(MAX_RANDOM_VALUE));
         let rhs = u128::from(max_stake).saturating_mul(u128::from(random_value));
-        if lhs >= rhs {
+        if candidate.stake > 0 && lhs >= rhs {
             return Ok(candidate.operator_index);
         }
     }

@@ -72,7 +72,11 @@ pub fn process_ssf_aggregates<E: EthSpec>(
     }
     let proposer_reward =
         mul_div(earned, PROPOSER_WEIGHT, WEIGHT_DENOMINATOR.saturating_sub(PROPOSER_WEIGHT))?;
-    increase_pending_heavy_reward(state, block.proposer_index, proposer_reward)?;
+    // A proposer whose own block slashes it forfeits, like every slashed operator.
+    let proposer_slashed = crate::helpers::get_heavy_operator(state, block.proposer_index)?.slashed;
+    if !proposer_slashed {
+        increase_pending_heavy_reward(state, block.proposer_index, proposer_reward)?;
+    }
     process_justification_and_finalization(state, &slots, spec)?;
     Ok(())
 }
@@ -96,8 +100,8 @@ pub fn process_block<E: EthSpec>(
         process_vote_slashing(state, slashing, index, verify_signatures, spec, caches)?;
     }
     if !body.inclusion_list_equivocations.is_empty() {
-        return Err(BlockProcessingError::LightCertificate(
-            "inclusion-list equivocations are not processed by this version yet".into(),
+        return Err(BlockProcessingError::NotYetSupported(
+            "inclusion-list equivocations (light-committee work, issue 5)",
         ));
     }
     process_ssf_aggregates(state, block, verify_signatures, spec, caches)?;
@@ -130,6 +134,7 @@ pub fn per_block_processing<E: EthSpec>(
             process_block(state, &signed_block.message, false, spec, caches)
         }
         BlockSignatureStrategy::VerifyIndividual => {
+            crate::signature_sets::check_proposer_index(state, &signed_block.message, spec)?;
             if !block_proposal_signature_set(state, signed_block, spec, &mut caches.pubkeys)?
                 .verify()
             {

@@ -1,5 +1,5 @@
 //! `process_proposer_slashing` (docs/spec/beacon-chain.md#process_proposer_slashing).
-use crate::helpers::slash_heavy_operator;
+use crate::helpers::{compute_epoch_at_slot, slash_heavy_operator};
 use crate::signature_sets::block_header_signature_set;
 use crate::{
     BlockProcessingError, ChainSpec, ProposerSlashingInvalid as Invalid, TransitionCaches,
@@ -43,6 +43,7 @@ pub fn process_proposer_slashing<E: EthSpec>(
             }
         }
     }
-    slash_heavy_operator(state, proposer, spec)?;
+    let infraction_epoch = compute_epoch_at_slot(h1.slot, spec);
+    slash_heavy_operator(state, proposer, infraction_epoch, spec)?;
     Ok(())
 }

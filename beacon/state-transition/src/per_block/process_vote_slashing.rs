@@ -1,5 +1,5 @@
 //! `process_vote_slashing` (docs/spec/beacon-chain.md#process_vote_slashing).
-use crate::helpers::slash_heavy_operator;
+use crate::helpers::{compute_epoch_at_slot, slash_heavy_operator};
 use crate::signature_sets::indexed_ssf_vote_signature_set;
 use crate::{BlockProcessingError, ChainSpec, TransitionCaches, VoteSlashingInvalid as Invalid};
 use rainbow_types::{BeaconState, EthSpec, HeavyOperatorIndex, IndexedSsfVote, VoteSlashing};
@@ -71,8 +71,9 @@ pub fn process_vote_slashing<E: EthSpec>(
     if slashable.is_empty() {
         return Err(fail(Invalid::NoSlashableOperator));
     }
+    let infraction_epoch = compute_epoch_at_slot(v1.data.slot, spec);
     for operator in slashable {
-        slash_heavy_operator(state, operator, spec)?;
+        slash_heavy_operator(state, operator, infraction_epoch, spec)?;
     }
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! `process_epoch` (docs/spec/beacon-chain.md#epoch-processing): one step per file.
+mod process_exited_bonds;
 mod process_heavy_rewards;
 mod process_randao_mixes_reset;
 mod process_seat_allocation;
 mod process_unbonding_queue;
 
+pub use process_exited_bonds::process_exited_bonds;
 pub use process_heavy_rewards::{credit_heavy_reward, process_heavy_rewards};
 pub use process_randao_mixes_reset::process_randao_mixes_reset;
 pub use process_seat_allocation::{compute_seats, process_seat_allocation};
@@ -18,6 +20,7 @@ pub fn process_epoch<E: EthSpec>(
     spec: &ChainSpec,
 ) -> Result<(), StateError> {
     process_heavy_rewards(state)?;
+    process_exited_bonds(state, spec)?;
     process_unbonding_queue(state, spec)?;
     process_seat_allocation(state, spec)?;
     process_randao_mixes_reset(state, spec)?;

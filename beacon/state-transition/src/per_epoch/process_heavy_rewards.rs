@@ -7,8 +7,8 @@ use rainbow_types::{BeaconState, EthSpec, Gwei, HeavyOperator, HeavyPool};
 /// `credit_heavy_reward`: splits `reward` between the bond and the pool in proportion to
 /// `bond : delegated_tokens`; the operator keeps `commission_bps` of the pool part (added to its
 /// bond), and the rest compounds into `delegated_tokens`, raising every share's value. A pool
-/// without shares is never credited: its part goes to the bond. Returns the Gwei credited (0 when
-/// the operator has no stake at all: nothing is minted then).
+/// without shares is never credited: its part goes to the bond, and so does the whole reward of
+/// an operator without stake (an exited operator's last votes). Returns the Gwei credited.
 pub fn credit_heavy_reward(
     operator: &HeavyOperator,
     pool: &mut HeavyPool,
@@ -16,8 +16,12 @@ pub fn credit_heavy_reward(
 ) -> Result<Gwei, StateError> {
     let stake =
         pool.bond.checked_add(pool.delegated_tokens).ok_or(StateError::Overflow("stake"))?;
-    if reward == 0 || stake == 0 {
+    if reward == 0 {
         return Ok(0);
+    }
+    if stake == 0 {
+        pool.bond = pool.bond.checked_add(reward).ok_or(StateError::Overflow("bond"))?;
+        return Ok(reward);
     }
     let bond_part = mul_div(reward, pool.bond, stake)?;
     let pool_part = reward.saturating_sub(bond_part);
@@ -85,13 +89,13 @@ mod tests {
     }
 
     #[test]
-    fn no_shares_means_all_to_bond_and_no_stake_means_nothing_minted() {
+    fn no_shares_or_no_stake_means_all_to_bond() {
         let operator = HeavyOperator::default();
         let mut pool = HeavyPool { bond: 5, ..Default::default() };
         assert_eq!(credit_heavy_reward(&operator, &mut pool, 7).unwrap(), 7);
         assert_eq!(pool.bond, 12);
         let mut empty = HeavyPool::default();
-        assert_eq!(credit_heavy_reward(&operator, &mut empty, 7).unwrap(), 0);
-        assert_eq!(empty, HeavyPool::default());
+        assert_eq!(credit_heavy_reward(&operator, &mut empty, 7).unwrap(), 7);
+        assert_eq!(empty.bond, 7);
     }
 }

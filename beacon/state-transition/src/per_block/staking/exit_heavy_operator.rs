@@ -1,13 +1,13 @@
 //! `process_exit_heavy_operator`.
 use super::get_controlled_heavy_operator;
-use crate::helpers::{get_current_epoch, queue_unbonding};
+use crate::helpers::get_current_epoch;
 use crate::per_block::process_staking_requests::{assert_value, StakingError};
 use crate::{ChainSpec, StateError};
-use rainbow_types::constants::WITHDRAWAL_KIND_EXIT;
 use rainbow_types::{BeaconState, EthSpec, OperatorRef, StakingRequest};
 
 /// `process_exit_heavy_operator`: the controller retires an active operator. It keeps its seat
-/// to the end of the epoch (`exit_epoch = current + 1`); its whole bond enters the unbonding queue
+/// and its bond to the end of the epoch (`exit_epoch = current + 1`); at the boundary
+/// `process_exited_bonds` moves the bond, with the epoch's last rewards, into the unbonding queue
 /// (slashable, paid as `WITHDRAWAL_KIND_EXIT`). Delegations stay in the pool until their holders
 /// undelegate.
 pub fn process_exit_heavy_operator<E: EthSpec>(
@@ -17,21 +17,14 @@ pub fn process_exit_heavy_operator<E: EthSpec>(
     spec: &ChainSpec,
 ) -> Result<(), StakingError> {
     assert_value(request, 0)?;
-    let operator = get_controlled_heavy_operator(state, action.operator_index, request.sender)?;
+    get_controlled_heavy_operator(state, action.operator_index, request.sender)?;
     let index = action.operator_index;
     let i = usize::try_from(index).map_err(|_| StateError::Overflow("index"))?;
     let exit_epoch = get_current_epoch(state, spec).saturating_add(1);
-    let pool = state
-        .heavy_pools
-        .get_mut(i)
-        .ok_or(StateError::MissingIndex { list: "heavy_pools", index })?;
-    let bond = pool.bond;
-    pool.bond = 0;
     state
         .heavy_operators
         .get_mut(i)
         .ok_or(StateError::MissingIndex { list: "heavy_operators", index })?
         .exit_epoch = exit_epoch;
-    queue_unbonding(state, operator.withdrawal_address, index, bond, WITHDRAWAL_KIND_EXIT, spec)?;
     Ok(())
 }
