@@ -1,4 +1,4 @@
-//! LightETH pools (docs/spec/lsm.md#lightEth-pools): per light operator, Gwei `P` (`balance`)
+//! LightETH pools (docs/spec/lsm.md#lighteth-pools): per light operator, Gwei `P` (`balance`)
 //! against shares `Q` (`shares`). Balances rebase as rewards enter `P`; penalties come out of the
 //! operator's bond only, so a holder's balance never falls without its own action.
 use crate::{mul_div, mul_div_ceil, LightPoolInvalid, LsmError};

@@ -1,4 +1,4 @@
-//! `process_block` (docs/spec/beacon-chain.md#block-processing): one operation per file.
+//! `process_block` (docs/spec/beacon-chain-operations.md#block-processing): one operation per file.
 mod process_block_header;
 mod process_execution_payload;
 mod process_justification_and_finalization;

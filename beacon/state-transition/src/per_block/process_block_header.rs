@@ -1,4 +1,4 @@
-//! `process_block_header` (docs/spec/beacon-chain.md#process_block_header).
+//! `process_block_header` (docs/spec/beacon-chain-operations.md#process_block_header).
 use crate::helpers::{get_beacon_proposer_index, get_heavy_operator};
 use crate::{BlockProcessingError, ChainSpec, HeaderInvalid};
 use rainbow_types::tree_hash::TreeHash;

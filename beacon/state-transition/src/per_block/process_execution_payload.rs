@@ -1,4 +1,4 @@
-//! `process_execution_payload` (docs/spec/beacon-chain.md#process_execution_payload).
+//! `process_execution_payload` (docs/spec/beacon-chain-operations.md#process_execution_payload).
 use crate::helpers::{compute_timestamp_at_slot, get_current_epoch, get_randao_mix};
 use crate::TransitionCaches;
 use crate::{BlockProcessingError, ChainSpec, ExecutionPayloadInvalid as Invalid, StateError};

@@ -1,4 +1,4 @@
-//! `process_justification_and_finalization` (docs/spec/beacon-chain.md#process_justification_and_finalization).
+//! `process_justification_and_finalization` (docs/spec/beacon-chain-operations.md#process_justification_and_finalization).
 use super::process_ssf_aggregate::get_participation_flag_index;
 use crate::helpers::{
     compute_epoch_at_slot, get_block_root_at_slot, get_seat_epoch, get_seats, SeatEpoch,

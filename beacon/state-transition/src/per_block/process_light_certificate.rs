@@ -1,4 +1,4 @@
-//! `process_light_certificate` (docs/spec/beacon-chain.md#process_light_certificate): where the
+//! `process_light_certificate` (docs/spec/beacon-chain-operations.md#process_light_certificate): where the
 //! light certificate gates the block. The certificate rules, strong and weak coupling and the
 //! inclusion-list check arrive with the light-committee work (issue 5); until then a block
 //! carrying a certificate or certified transactions is refused rather than accepted unchecked.

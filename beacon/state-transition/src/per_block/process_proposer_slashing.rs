@@ -1,4 +1,4 @@
-//! `process_proposer_slashing` (docs/spec/beacon-chain.md#process_proposer_slashing).
+//! `process_proposer_slashing` (docs/spec/beacon-chain-operations.md#process_proposer_slashing).
 use crate::helpers::{compute_epoch_at_slot, slash_heavy_operator};
 use crate::signature_sets::block_header_signature_set;
 use crate::{

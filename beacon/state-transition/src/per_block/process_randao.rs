@@ -1,4 +1,4 @@
-//! `process_randao` (docs/spec/beacon-chain.md#process_randao).
+//! `process_randao` (docs/spec/beacon-chain-operations.md#process_randao).
 use crate::helpers::{get_current_epoch, get_randao_mix, hash};
 use crate::signature_sets::randao_signature_set;
 use crate::{BlockProcessingError, ChainSpec, StateError, TransitionCaches};

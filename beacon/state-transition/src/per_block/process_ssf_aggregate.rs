@@ -1,4 +1,4 @@
-//! `process_ssf_aggregate` (docs/spec/beacon-chain.md#process_ssf_aggregate).
+//! `process_ssf_aggregate` (docs/spec/beacon-chain-operations.md#process_ssf_aggregate).
 use crate::helpers::{
     compute_epoch_at_slot, get_block_root_at_slot, get_seat_epoch, get_seats,
     get_slot_heavy_issuance, get_ssf_vote_reward, increase_pending_heavy_reward, SeatEpoch,

@@ -1,4 +1,4 @@
-//! `process_staking_requests` and the dispatch of each request (docs/spec/beacon-chain.md#staking-requests).
+//! `process_staking_requests` and the dispatch of each request (docs/spec/beacon-chain-operations.md#staking-requests).
 use super::staking::{
     process_delegate, process_exit_heavy_operator, process_register_heavy_operator,
     process_top_up_heavy_bond, process_undelegate, process_withdraw_heavy_bond,

@@ -1,4 +1,4 @@
-//! `process_vote_slashing` (docs/spec/beacon-chain.md#process_vote_slashing).
+//! `process_vote_slashing` (docs/spec/beacon-chain-operations.md#process_vote_slashing).
 use crate::helpers::{compute_epoch_at_slot, slash_heavy_operator};
 use crate::signature_sets::indexed_ssf_vote_signature_set;
 use crate::{BlockProcessingError, ChainSpec, TransitionCaches, VoteSlashingInvalid as Invalid};

@@ -412,7 +412,7 @@ pub struct StakingRequest {
 }
 
 /// The outcome of one staking request of the latest block: status 0 is success, any other
-/// value names the rule that refused it (docs/spec/execution.md#request-status-codes).
+/// value names the rule that refused it (docs/spec/beacon-chain-operations.md#staking-receipt-status-codes).
 #[derive(
     Debug,
     Clone,

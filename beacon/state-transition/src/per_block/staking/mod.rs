@@ -1,4 +1,4 @@
-//! One file per staking action (docs/spec/beacon-chain.md#staking-requests). Each checks every
+//! One file per staking action (docs/spec/beacon-chain-operations.md#staking-requests). Each checks every
 //! rule before it changes anything, so a refusal leaves the state as it was.
 mod delegate;
 mod exit_heavy_operator;
