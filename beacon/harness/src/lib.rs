@@ -495,6 +495,22 @@ impl<E: EthSpec> Harness<E> {
             .unwrap_or(0)
     }
 
+    /// Sends one staking transaction from execution interop key `key` (next nonce), advances a
+    /// slot (the block must include it), and returns its receipt and the refusal, if any.
+    pub fn send_staking(
+        &mut self,
+        key: u64,
+        action: rainbow_types::StakingAction,
+    ) -> (rainbow_types::StakingReceipt, Option<rainbow_state_transition::StakingRefusal>) {
+        let nonce = self.nonce(execution_key(key).address());
+        let tx = self.transaction(key, nonce, TransactionAction::Staking(action));
+        self.submit(tx).expect("the mempool takes the transaction");
+        let report = self.advance_slot(&Strategy::honest());
+        let mut receipts = report.outcome.expect("the slot has a block").staking_receipts;
+        assert_eq!(receipts.len(), 1, "exactly the one request");
+        receipts.remove(0)
+    }
+
     /// Submits a transaction to the harness's mempool, checked against the head state.
     pub fn submit(&mut self, transaction: Transaction) -> Result<(), MempoolError> {
         let mut accounts = self.head_state.accounts.clone();

@@ -6,18 +6,13 @@ use rainbow_state_transition::StakingRefusal as R;
 use rainbow_types::constants::{GWEI_PER_ETH, WITHDRAWAL_KIND_UNBONDING};
 use rainbow_types::{
     MinimalEthSpec, OperatorAmount, OperatorRef, OperatorShares, StakingAction, StakingReceipt,
-    TransactionAction,
 };
 
 type H = Harness<MinimalEthSpec>;
 const ETH: u64 = GWEI_PER_ETH;
 
 fn send(h: &mut H, key: u64, action: StakingAction) -> (StakingReceipt, Option<R>) {
-    let nonce = h.nonce(execution_key(key).address());
-    let tx = h.transaction(key, nonce, TransactionAction::Staking(action));
-    h.submit(tx).unwrap();
-    let report = h.advance_slot(&Strategy::honest());
-    report.outcome.expect("a block").staking_receipts.remove(0)
+    h.send_staking(key, action)
 }
 
 fn delegate(operator_index: u64, amount: u64) -> StakingAction {

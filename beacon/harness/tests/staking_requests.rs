@@ -12,7 +12,7 @@ use rainbow_types::constants::{
 };
 use rainbow_types::{
     MinimalEthSpec, OperatorAmount, OperatorRef, OperatorRegistrationMessage, OperatorShares,
-    RegisterOperator, StakingAction, StakingReceipt, StakingRequest, TransactionAction,
+    RegisterOperator, StakingAction, StakingReceipt, StakingRequest,
 };
 
 type H = Harness<MinimalEthSpec>;
@@ -21,13 +21,7 @@ const ETH: u64 = GWEI_PER_ETH;
 /// Sends one staking transaction from execution key `key` and advances a slot; returns the
 /// receipt and the refusal.
 fn send(h: &mut H, key: u64, action: StakingAction) -> (StakingReceipt, Option<R>) {
-    let nonce = h.nonce(execution_key(key).address());
-    let tx = h.transaction(key, nonce, TransactionAction::Staking(action));
-    h.submit(tx).unwrap();
-    let report = h.advance_slot(&Strategy::honest());
-    let mut receipts = report.outcome.expect("a block").staking_receipts;
-    assert_eq!(receipts.len(), 1);
-    receipts.remove(0)
+    h.send_staking(key, action)
 }
 
 /// A registration of BLS interop key `bls` by execution key `sender`, with a valid proof.

@@ -109,7 +109,8 @@ pub fn get_heavy_pool<E: EthSpec>(
 
 /// `get_heavy_stake`: `bond + delegated_tokens`.
 pub fn get_heavy_stake(pool: &HeavyPool) -> Result<Gwei, StateError> {
-    pool.bond.checked_add(pool.delegated_tokens).ok_or(StateError::Overflow("heavy stake"))
+    rainbow_lsm::heavy_pool::get_heavy_pool_stake(pool)
+        .map_err(|_| StateError::Overflow("heavy stake"))
 }
 
 /// `is_eligible_for_seat`: registered, not slashed, not exited by `epoch`, and bonded at least

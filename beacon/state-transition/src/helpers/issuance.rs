@@ -4,28 +4,21 @@ use crate::{ChainSpec, StateError};
 use rainbow_types::constants::{BASIS_POINTS, WEIGHT_DENOMINATOR};
 use rainbow_types::{Gwei, IssuanceCurve};
 
-/// `a * b / c` with a 128-bit intermediate, rounded down; `c = 0` gives 0.
+/// `a * b / c` with a 128-bit intermediate, rounded down; `c = 0` gives 0 (the LSM's rule,
+/// [`rainbow_lsm::mul_div`], with a zero denominator read as "nothing to share").
 pub fn mul_div(a: u64, b: u64, c: u64) -> Result<u64, StateError> {
     if c == 0 {
         return Ok(0);
     }
-    let v = u128::from(a)
-        .checked_mul(u128::from(b))
-        .and_then(|p| p.checked_div(u128::from(c)))
-        .ok_or(StateError::Overflow("mul_div"))?;
-    u64::try_from(v).map_err(|_| StateError::Overflow("mul_div"))
+    rainbow_lsm::mul_div(a, b, c).map_err(|_| StateError::Overflow("mul_div"))
 }
 
-/// `a * b / c` rounded up (what a participant pays).
+/// `a * b / c` rounded up (what a participant pays); `c = 0` gives 0.
 pub fn mul_div_ceil(a: u64, b: u64, c: u64) -> Result<u64, StateError> {
     if c == 0 {
         return Ok(0);
     }
-    let v = u128::from(a)
-        .checked_mul(u128::from(b))
-        .map(|p| p.div_ceil(u128::from(c)))
-        .ok_or(StateError::Overflow("mul_div_ceil"))?;
-    u64::try_from(v).map_err(|_| StateError::Overflow("mul_div_ceil"))
+    rainbow_lsm::mul_div_ceil(a, b, c).map_err(|_| StateError::Overflow("mul_div_ceil"))
 }
 
 /// `get_heavy_issuance`: heavy issuance per epoch for heavy stake `stake`
