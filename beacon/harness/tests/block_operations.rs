@@ -244,7 +244,7 @@ fn ssf_aggregate_rules() {
     let head = state.latest_block_header;
     let mut header = head;
     header.state_root = state.state_roots.get((head.slot % 64) as usize).copied().unwrap();
-    let head_root = rainbow_state_transition::signature_sets::root_of(&header);
+    let head_root = rainbow_types::tree_hash::TreeHash::tree_hash_root(&header);
     let good = SsfVoteData {
         slot: slot - 1,
         round: SSF_ROUND_JUSTIFY,

@@ -7,7 +7,6 @@ use crate::helpers::{
 use crate::{BlockProcessingError, ChainSpec, SsfAggregateInvalid, TransitionCaches};
 use rainbow_crypto::{PublicKey, PublicKeyCache, SignatureBytes, SignatureSet};
 use rainbow_types::constants::{DOMAIN_BEACON_PROPOSER, DOMAIN_RANDAO, DOMAIN_SSF_VOTE};
-use rainbow_types::tree_hash::TreeHash;
 use rainbow_types::{
     compute_signing_root, BeaconBlock, BeaconState, EthSpec, HeavyOperatorIndex, IndexedSsfVote,
     SignedBeaconBlock, SignedBeaconBlockHeader, SsfAggregate,
@@ -261,9 +260,4 @@ pub fn compute_block_signing_root<E: EthSpec>(
 ) -> rainbow_types::Root {
     let domain = get_domain(state, DOMAIN_BEACON_PROPOSER, compute_epoch_at_slot(block.slot, spec));
     compute_signing_root(block, domain)
-}
-
-/// The root of `x`, for callers that sign containers.
-pub fn root_of<T: TreeHash>(x: &T) -> rainbow_types::Root {
-    x.tree_hash_root()
 }

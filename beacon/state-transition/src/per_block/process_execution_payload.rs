@@ -20,12 +20,8 @@ pub fn compute_payload_block_hash(header: &ExecutionPayloadHeader) -> Hash256 {
 /// `get_expected_withdrawals`: the first `MAX_WITHDRAWALS_PER_PAYLOAD` pending withdrawals, in
 /// queue order.
 pub fn get_expected_withdrawals<E: EthSpec>(state: &BeaconState<E>) -> Vec<Withdrawal> {
-    let max = usize::try_from(state_max_withdrawals::<E>()).unwrap_or(usize::MAX);
+    let max = <E::MaxWithdrawalsPerPayload as rainbow_types::typenum::Unsigned>::to_usize();
     state.pending_withdrawals.iter().take(max).cloned().collect()
-}
-
-fn state_max_withdrawals<E: EthSpec>() -> u64 {
-    E::preset().max_withdrawals_per_payload
 }
 
 /// `process_execution_payload`: the payload extends the latest one (parent hash, block number),
