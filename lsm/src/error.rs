@@ -1,6 +1,7 @@
 //! Typed reasons. [`PoolInvalid`] and [`LightPoolInvalid`] are refusals of a holder's request;
 //! [`LsmError`] is arithmetic that cannot happen for consistent pools (an internal fault).
-use rainbow_types::{Gwei, Shares};
+use crate::heavy_pool::LiquidCapExceeded;
+use rainbow_types::{Gwei, HeavyOperatorIndex, Shares};
 
 /// Arithmetic faults: never the holder's doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -41,4 +42,18 @@ pub enum LightPoolInvalid {
     Insufficient { requested: u64, available: u64 },
     #[error("arithmetic: {0}")]
     Arithmetic(#[from] LsmError),
+}
+
+/// Why a tokenization, a redemption or a transfer of LSM share tokens was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ShareTokenInvalid {
+    #[error(
+        "{requested} shares requested but only {available} may be tokenized: {locked} arrived by \
+         an immature redelegation"
+    )]
+    ImmatureShares { requested: Shares, available: Shares, locked: Shares },
+    #[error("{requested} LSM-{operator} tokens requested, {available} held")]
+    InsufficientTokens { operator: HeavyOperatorIndex, requested: Shares, available: Shares },
+    #[error("liquid cap: {0}")]
+    LiquidCap(#[from] LiquidCapExceeded),
 }

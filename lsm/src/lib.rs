@@ -21,7 +21,11 @@ mod arith;
 mod error;
 pub mod heavy_pool;
 pub mod light_pool;
+pub mod redelegation;
+pub mod share_tokens;
 pub mod slashing;
 
 pub use arith::{mul_div, mul_div_ceil};
-pub use error::{LightPoolInvalid, LsmError, PoolInvalid};
+pub use error::{LightPoolInvalid, LsmError, PoolInvalid, ShareTokenInvalid};
+pub use heavy_pool::LiquidCapExceeded;
+pub use redelegation::RedelegationInvalid;

@@ -61,23 +61,29 @@ pub fn light_withdraw(pool: &mut LightPool, shares: Shares) -> Result<Gwei, Ligh
     Ok(amount)
 }
 
-/// `credit_light_reward`: the operator's `commission_bps` of `reward` to its bond, the rest into
-/// `P` (a rebase). A pool without shares is never credited: all goes to the bond. Returns
-/// `(to_bond, to_pool)`.
+/// `credit_light_reward`: splits an operator's `reward` by what earned it, its weight
+/// `bond + P`: the pool's part `floor(reward * P / (bond + P))` pays the operator's
+/// `commission_bps` to its bond and the rest into `P` (a rebase); the bond's part goes to the bond.
+/// A pool without shares is never credited: all goes to the bond. Because the pool's part is in
+/// proportion to `P`, a tiny pool cannot be inflated by an operator's rewards (no
+/// first-depositor gain). Returns `(to_bond, to_pool)`, which sum to `reward`.
 pub fn credit_light_reward(
     pool: &mut LightPool,
     commission_bps: u64,
     reward: Gwei,
 ) -> Result<(Gwei, Gwei), LsmError> {
-    let commission = if pool.shares == 0 {
-        reward
+    let weight = pool.bond.checked_add(pool.balance).ok_or(LsmError::Overflow)?;
+    let pool_part = if pool.shares == 0 || pool.balance == 0 {
+        0
     } else {
-        mul_div(reward, commission_bps.min(10_000), 10_000)?
+        mul_div(reward, pool.balance, weight)?
     };
-    let to_pool = reward.saturating_sub(commission);
-    pool.bond = pool.bond.checked_add(commission).ok_or(LsmError::Overflow)?;
+    let commission = mul_div(pool_part, commission_bps.min(10_000), 10_000)?;
+    let to_pool = pool_part.saturating_sub(commission);
+    let to_bond = reward.saturating_sub(to_pool);
+    pool.bond = pool.bond.checked_add(to_bond).ok_or(LsmError::Overflow)?;
     pool.balance = pool.balance.checked_add(to_pool).ok_or(LsmError::Overflow)?;
-    Ok((commission, to_pool))
+    Ok((to_bond, to_pool))
 }
 
 /// `apply_light_penalty`: takes up to `penalty` from the bond only; returns what was taken.
@@ -101,14 +107,16 @@ mod tests {
 
     #[test]
     fn deposit_rebase_transfer_withdraw() {
-        let mut p = LightPool { bond: 5, balance: 0, shares: 0 };
+        let mut p = LightPool { bond: 25, balance: 0, shares: 0 };
         assert_eq!(light_deposit(&mut p, 100).unwrap(), 100);
-        assert_eq!(credit_light_reward(&mut p, 1000, 50).unwrap(), (5, 45));
-        assert_eq!(get_light_balance(&p, 100).unwrap(), 145);
-        assert_eq!(light_deposit(&mut p, 29).unwrap(), 20); // 29 * 100 / 145 = 20.0
-        assert_eq!(get_light_balance(&p, 20).unwrap(), 29);
+        // Weight 125: the pool earned 100/125 of 50 = 40, 10 % of it is commission.
+        assert_eq!(credit_light_reward(&mut p, 1000, 50).unwrap(), (14, 36));
+        assert_eq!(p.bond, 39);
+        assert_eq!(get_light_balance(&p, 100).unwrap(), 136);
+        assert_eq!(light_deposit(&mut p, 34).unwrap(), 25); // 34 * 100 / 136 = 25.0
+        assert_eq!(get_light_balance(&p, 25).unwrap(), 34);
         assert_eq!(compute_light_shares_for_amount(&p, 1).unwrap(), 1, "rounded up");
-        assert_eq!(light_withdraw(&mut p, 120).unwrap(), 174, "the last holder takes all");
+        assert_eq!(light_withdraw(&mut p, 125).unwrap(), 170, "the last holder takes all");
         assert_eq!((p.balance, p.shares), (0, 0));
     }
 

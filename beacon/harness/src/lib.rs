@@ -511,6 +511,36 @@ impl<E: EthSpec> Harness<E> {
         receipts.remove(0)
     }
 
+    /// A registration of BLS interop key `bls` controlled by execution key `sender`, with a valid
+    /// proof of possession under `domain_type` (`DOMAIN_HEAVY_REGISTRATION` or
+    /// `DOMAIN_LIGHT_REGISTRATION`) at the head state.
+    pub fn registration(
+        &self,
+        bls: u64,
+        sender: u64,
+        bond: u64,
+        commission_bps: u64,
+        domain_type: rainbow_types::DomainType,
+    ) -> rainbow_types::RegisterOperator {
+        let kp = bls_key(bls);
+        let message = rainbow_types::OperatorRegistrationMessage {
+            pubkey: kp.pk.compress(),
+            withdrawal_address: execution_key(sender).address(),
+        };
+        let root = rainbow_state_transition::per_block::compute_registration_signing_root(
+            &self.head_state,
+            &message,
+            domain_type,
+            &self.spec,
+        );
+        rainbow_types::RegisterOperator {
+            pubkey: message.pubkey,
+            proof_of_possession: kp.sk.sign(root.as_slice()).compress(),
+            bond,
+            commission_bps,
+        }
+    }
+
     /// Submits a transaction to the harness's mempool, checked against the head state.
     pub fn submit(&mut self, transaction: Transaction) -> Result<(), MempoolError> {
         let mut accounts = self.head_state.accounts.clone();

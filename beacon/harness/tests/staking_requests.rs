@@ -1,18 +1,16 @@
 //! Heavy-operator staking requests end to end: a signed transaction debits its sender and emits a
 //! request; the consensus side applies it or refuses it with a reason and refunds by withdrawal.
-use rainbow_harness::{bls_key, execution_key, Harness, Strategy};
+use rainbow_harness::{execution_key, Harness, Strategy};
 use rainbow_state_transition::genesis::GenesisDelegation;
-use rainbow_state_transition::per_block::{
-    compute_registration_signing_root, process_staking_request, StakingError,
-};
+use rainbow_state_transition::per_block::{process_staking_request, StakingError};
 use rainbow_state_transition::{ChainSpec, GenesisConfig, StakingRefusal as R};
 use rainbow_types::constants::{
-    FAR_FUTURE_EPOCH, GAS_OPERATOR_REGISTRATION, GWEI_PER_ETH, WITHDRAWAL_KIND_BOND,
-    WITHDRAWAL_KIND_EXIT, WITHDRAWAL_KIND_REFUND,
+    DOMAIN_HEAVY_REGISTRATION, FAR_FUTURE_EPOCH, GAS_OPERATOR_REGISTRATION, GWEI_PER_ETH,
+    WITHDRAWAL_KIND_BOND, WITHDRAWAL_KIND_EXIT, WITHDRAWAL_KIND_REFUND,
 };
 use rainbow_types::{
-    MinimalEthSpec, OperatorAmount, OperatorRef, OperatorRegistrationMessage, OperatorShares,
-    RegisterOperator, StakingAction, StakingReceipt, StakingRequest,
+    MinimalEthSpec, OperatorAmount, OperatorRef, OperatorShares, RegisterOperator, StakingAction,
+    StakingReceipt, StakingRequest,
 };
 
 type H = Harness<MinimalEthSpec>;
@@ -24,20 +22,9 @@ fn send(h: &mut H, key: u64, action: StakingAction) -> (StakingReceipt, Option<R
     h.send_staking(key, action)
 }
 
-/// A registration of BLS interop key `bls` by execution key `sender`, with a valid proof.
+/// A heavy registration of BLS interop key `bls` by execution key `sender`, with a valid proof.
 fn registration(h: &H, bls: u64, sender: u64, bond: u64, commission_bps: u64) -> RegisterOperator {
-    let kp = bls_key(bls);
-    let message = OperatorRegistrationMessage {
-        pubkey: kp.pk.compress(),
-        withdrawal_address: execution_key(sender).address(),
-    };
-    let root = compute_registration_signing_root(&h.head_state, &message, &h.spec);
-    RegisterOperator {
-        pubkey: message.pubkey,
-        proof_of_possession: kp.sk.sign(root.as_slice()).compress(),
-        bond,
-        commission_bps,
-    }
+    h.registration(bls, sender, bond, commission_bps, DOMAIN_HEAVY_REGISTRATION)
 }
 
 #[test]
@@ -225,14 +212,16 @@ fn rules_checked_directly_on_a_state() {
 }
 
 #[test]
-fn actions_of_later_layers_are_refused_and_refunded_for_now() {
+fn lsm_and_light_refusals_name_their_rule_and_refund() {
     let mut h = H::minimal(16, 4);
     h.extend(1, &Strategy::honest());
     let deposit = StakingAction::LightDeposit(OperatorAmount { operator_index: 0, amount: ETH });
     let (r, why) = send(&mut h, 17, deposit);
-    assert!(matches!(why, Some(R::NotYetSupported(_))));
-    assert_eq!((r.status, r.refund), (14, ETH));
+    assert_eq!(why, Some(R::UnknownLightOperator(0)));
+    assert_eq!((r.status, r.refund), (1, ETH));
     let tokenize = StakingAction::TokenizeShares(OperatorShares { operator_index: 0, shares: 1 });
-    let (r, _) = send(&mut h, 17, tokenize);
-    assert_eq!((r.status, r.refund), (14, 0));
+    let (r, why) = send(&mut h, 17, tokenize);
+    assert_eq!(why, Some(R::NoDelegation { delegator: execution_key(17).address(), operator: 0 }));
+    assert_eq!((r.status, r.refund), (15, 0));
+    assert_eq!(R::describe_status(r.status), "no delegation to that operator");
 }

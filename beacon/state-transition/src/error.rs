@@ -4,7 +4,9 @@
 use alloy_primitives::Address;
 use rainbow_crypto::BlsError;
 use rainbow_execution::{LedgerError, PayloadInvalid};
-use rainbow_lsm::PoolInvalid;
+use rainbow_lsm::{
+    LightPoolInvalid, LiquidCapExceeded, PoolInvalid, RedelegationInvalid, ShareTokenInvalid,
+};
 use rainbow_types::milhouse;
 use rainbow_types::{Checkpoint, Epoch, HeavyOperatorIndex, Root, Slot};
 
@@ -217,12 +219,23 @@ pub enum StakingRefusal {
     RegistryFull,
     #[error("the request escrows {got} Gwei, the action needs {expected}")]
     ValueMismatch { expected: u64, got: u64 },
-    #[error("this staking action is not processed by this version (it arrives with the {0})")]
-    NotYetSupported(&'static str),
     #[error("{delegator} holds no delegation to operator {operator}")]
     NoDelegation { delegator: Address, operator: u64 },
     #[error("pool: {0}")]
     Pool(#[from] PoolInvalid),
+    #[error("redelegation: {0}")]
+    Redelegation(#[from] RedelegationInvalid),
+    #[error("share tokens: {0}")]
+    ShareToken(#[from] ShareTokenInvalid),
+    #[error("LightETH pool: {0}")]
+    LightPool(#[from] LightPoolInvalid),
+    #[error("light operator {0} is not registered")]
+    UnknownLightOperator(u64),
+    #[error(
+        "light operator {operator} is inactive: its bond {bond} Gwei is below MIN_LIGHT_BOND \
+         {minimum}, so it is not sampled and earns nothing"
+    )]
+    LightOperatorInactive { operator: u64, bond: u64, minimum: u64 },
 }
 
 impl StakingRefusal {
@@ -243,7 +256,6 @@ impl StakingRefusal {
             StakingRefusal::LeverageExceeded { .. } => 11,
             StakingRefusal::RegistryFull => 12,
             StakingRefusal::ValueMismatch { .. } => 13,
-            StakingRefusal::NotYetSupported(_) => 14,
             StakingRefusal::NoDelegation { .. } => 15,
             StakingRefusal::Pool(p) => match p {
                 PoolInvalid::ZeroAmount => 9,
@@ -254,6 +266,63 @@ impl StakingRefusal {
                 PoolInvalid::Insolvent => 19,
                 PoolInvalid::Arithmetic(_) => 20,
             },
+            StakingRefusal::Redelegation(r) => match r {
+                RedelegationInvalid::SameOperator { .. } => 21,
+                RedelegationInvalid::TransitiveHop { .. } => 22,
+                RedelegationInvalid::TooManyEntries { .. } => 23,
+            },
+            StakingRefusal::ShareToken(t) => match t {
+                ShareTokenInvalid::ImmatureShares { .. } => 24,
+                ShareTokenInvalid::LiquidCap(LiquidCapExceeded::Operator { .. }) => 25,
+                ShareTokenInvalid::LiquidCap(LiquidCapExceeded::Global { .. }) => 26,
+                ShareTokenInvalid::LiquidCap(LiquidCapExceeded::Arithmetic(_)) => 20,
+                ShareTokenInvalid::InsufficientTokens { .. } => 27,
+            },
+            StakingRefusal::LightPool(l) => match l {
+                LightPoolInvalid::ZeroAmount => 9,
+                LightPoolInvalid::ZeroShares { .. } => 16,
+                LightPoolInvalid::Insufficient { .. } => 18,
+                LightPoolInvalid::Arithmetic(_) => 20,
+            },
+            StakingRefusal::UnknownLightOperator(_) => 1,
+            StakingRefusal::LightOperatorInactive { .. } => 28,
+        }
+    }
+
+    /// The rule a receipt's status code names, for wallets, the CLI and the API (the receipt
+    /// keeps only the code; the typed reason with its values is in the node's log).
+    pub fn describe_status(status: u16) -> &'static str {
+        match status {
+            0 => "applied",
+            1 => "unknown operator",
+            2 => "sender does not control the operator",
+            3 => "bond below the minimum",
+            4 => "commission above 10000 bps",
+            5 => "public key already registered",
+            6 => "proof of possession does not verify",
+            7 => "operator is slashed",
+            8 => "operator has exited",
+            9 => "amount is zero",
+            10 => "amount exceeds the bond",
+            11 => "delegations would exceed bond x MAX_LSM_LEVERAGE",
+            12 => "registry is full",
+            13 => "escrowed value does not match the action",
+            14 => "reserved (was: action not supported by this version)",
+            15 => "no delegation to that operator",
+            16 => "amount is worth zero shares at the pool's price",
+            17 => "shares are worth zero Gwei at the pool's price",
+            18 => "more shares requested than held",
+            19 => "pool is insolvent (shares without tokens)",
+            20 => "arithmetic fault",
+            21 => "redelegation to the same operator",
+            22 => "transitive redelegation through an immature entry",
+            23 => "MAX_REDELEGATION_ENTRIES reached for this source and destination",
+            24 => "shares arrived by an immature redelegation",
+            25 => "operator liquid cap (OPERATOR_LIQUID_CAP_BPS) exceeded",
+            26 => "global liquid cap (GLOBAL_LIQUID_CAP_BPS) exceeded",
+            27 => "more share tokens requested than held",
+            28 => "light operator inactive (bond below MIN_LIGHT_BOND)",
+            _ => "unknown status code",
         }
     }
 }

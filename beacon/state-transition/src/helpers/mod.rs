@@ -5,6 +5,7 @@ pub mod issuance;
 pub mod misc;
 pub mod mutators;
 pub mod proposer;
+pub mod slash_redelegations;
 pub mod supply;
 
 pub use accessors::*;
@@ -12,4 +13,5 @@ pub use issuance::*;
 pub use misc::*;
 pub use mutators::*;
 pub use proposer::*;
+pub use slash_redelegations::*;
 pub use supply::*;

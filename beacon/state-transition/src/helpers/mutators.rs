@@ -1,6 +1,7 @@
 //! State mutators (docs/spec/beacon-chain.md#beacon-state-mutators).
 use super::accessors::get_current_epoch;
 use super::issuance::mul_div_ceil;
+use super::slash_redelegations::slash_redelegations;
 use crate::{ChainSpec, StateError};
 use alloy_primitives::Address;
 use rainbow_lsm::slashing::{compute_entry_slash, is_entry_slashable};
@@ -79,7 +80,8 @@ pub fn increase_pending_heavy_reward<E: EthSpec>(
 }
 
 /// `slash_heavy_operator`: reaches the operator's unbonding entries created at or after
-/// `infraction_epoch` (bond withdrawals, exits and undelegations alike), marks it slashed and
+/// `infraction_epoch` (bond withdrawals, exits and undelegations alike) and its redelegation
+/// entries of that age (at their destination, `slash_redelegations`), marks it slashed and
 /// exited, burns
 /// `HEAVY_SLASHING_PENALTY_BPS` of its bond and of its pool's tokens (rounded up: every share
 /// loses value alike), forfeits its unpaid rewards, zeroes its seats so it neither votes with
@@ -119,6 +121,11 @@ pub fn slash_heavy_operator<E: EthSpec>(
         entries_burned =
             entries_burned.checked_add(loss).ok_or(StateError::Overflow("slashing burn"))?;
     }
+
+    // Reach: stake that left by redelegation answers at its destination.
+    entries_burned = entries_burned
+        .checked_add(slash_redelegations(state, index, infraction_epoch, epoch, penalty_bps)?)
+        .ok_or(StateError::Overflow("slashing burn"))?;
 
     let operator = state
         .heavy_operators
@@ -164,4 +171,22 @@ pub fn slash_heavy_operator<E: EthSpec>(
     }
     queue_unbonding(state, address, index, remaining_bond, WITHDRAWAL_KIND_EXIT, spec)?;
     Ok(burned)
+}
+
+/// `penalize_light_operator`: takes up to `penalty` from light operator `index`'s bond, never from
+/// its LightETH pool, and burns it; below `MIN_LIGHT_BOND` the operator's next weight snapshot is
+/// zero (deactivated). Returns the Gwei taken.
+pub fn penalize_light_operator<E: EthSpec>(
+    state: &mut BeaconState<E>,
+    index: u64,
+    penalty: Gwei,
+) -> Result<Gwei, StateError> {
+    let pool = state
+        .light_pools
+        .get_mut(index_usize(index)?)
+        .ok_or(StateError::MissingIndex { list: "light_pools", index })?;
+    let taken = rainbow_lsm::light_pool::apply_light_penalty(pool, penalty);
+    state.total_burned =
+        state.total_burned.checked_add(taken).ok_or(StateError::Overflow("total burned"))?;
+    Ok(taken)
 }

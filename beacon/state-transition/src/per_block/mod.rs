@@ -8,7 +8,7 @@ mod process_randao;
 mod process_ssf_aggregate;
 pub(crate) mod process_staking_requests;
 mod process_vote_slashing;
-mod staking;
+pub mod staking;
 
 pub use process_block_header::process_block_header;
 pub use process_execution_payload::{

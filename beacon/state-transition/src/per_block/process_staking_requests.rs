@@ -1,8 +1,5 @@
 //! `process_staking_requests` and the dispatch of each request (docs/spec/beacon-chain-operations.md#staking-requests).
-use super::staking::{
-    process_delegate, process_exit_heavy_operator, process_register_heavy_operator,
-    process_top_up_heavy_bond, process_undelegate, process_withdraw_heavy_bond,
-};
+use super::staking::*;
 use crate::helpers::queue_withdrawal;
 use crate::{ChainSpec, StakingRefusal, StateError, TransitionCaches};
 use rainbow_types::constants::WITHDRAWAL_KIND_REFUND;
@@ -22,6 +19,23 @@ impl From<StakingRefusal> for StakingError {
         StakingError::Refused(r)
     }
 }
+
+/// Every typed pool or rule refusal is a refusal of the request.
+macro_rules! refusal_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StakingError {
+            fn from(r: $t) -> Self {
+                StakingError::Refused(r.into())
+            }
+        }
+    )*};
+}
+refusal_from!(
+    rainbow_lsm::PoolInvalid,
+    rainbow_lsm::RedelegationInvalid,
+    rainbow_lsm::ShareTokenInvalid,
+    rainbow_lsm::LightPoolInvalid
+);
 
 impl From<StateError> for StakingError {
     fn from(e: StateError) -> Self {
@@ -50,8 +64,6 @@ pub fn process_staking_request<E: EthSpec>(
     spec: &ChainSpec,
     caches: &mut TransitionCaches,
 ) -> Result<(), StakingError> {
-    const LSM: &str = "Liquid Staking Module (issue 4)";
-    const LIGHT: &str = "light layer (issues 4 and 5)";
     match &request.action {
         StakingAction::RegisterHeavyOperator(a) => {
             process_register_heavy_operator(state, request, a, spec, caches)
@@ -59,20 +71,22 @@ pub fn process_staking_request<E: EthSpec>(
         StakingAction::TopUpHeavyBond(a) => process_top_up_heavy_bond(state, request, a),
         StakingAction::WithdrawHeavyBond(a) => process_withdraw_heavy_bond(state, request, a, spec),
         StakingAction::ExitHeavyOperator(a) => process_exit_heavy_operator(state, request, a, spec),
+        StakingAction::RegisterLightOperator(a) => {
+            process_register_light_operator(state, request, a, spec, caches)
+        }
+        StakingAction::TopUpLightBond(a) => process_top_up_light_bond(state, request, a),
+        StakingAction::WithdrawLightBond(a) => process_withdraw_light_bond(state, request, a, spec),
+        StakingAction::ExitLightOperator(a) => process_exit_light_operator(state, request, a, spec),
         StakingAction::Delegate(a) => process_delegate(state, request, a, spec),
         StakingAction::Undelegate(a) => process_undelegate(state, request, a, spec),
-        StakingAction::Redelegate(_)
-        | StakingAction::TokenizeShares(_)
-        | StakingAction::RedeemTokens(_)
-        | StakingAction::TransferShareTokens(_) => Err(StakingRefusal::NotYetSupported(LSM).into()),
-        StakingAction::RegisterLightOperator(_)
-        | StakingAction::TopUpLightBond(_)
-        | StakingAction::WithdrawLightBond(_)
-        | StakingAction::ExitLightOperator(_)
-        | StakingAction::LightDeposit(_)
-        | StakingAction::LightWithdraw(_)
-        | StakingAction::LightRedelegate(_)
-        | StakingAction::LightTransfer(_) => Err(StakingRefusal::NotYetSupported(LIGHT).into()),
+        StakingAction::Redelegate(a) => process_redelegate(state, request, a, spec),
+        StakingAction::TokenizeShares(a) => process_tokenize_shares(state, request, a, spec),
+        StakingAction::RedeemTokens(a) => process_redeem_tokens(state, request, a),
+        StakingAction::TransferShareTokens(a) => process_transfer_share_tokens(state, request, a),
+        StakingAction::LightDeposit(a) => process_light_deposit(state, request, a, spec),
+        StakingAction::LightWithdraw(a) => process_light_withdraw(state, request, a),
+        StakingAction::LightRedelegate(a) => process_light_redelegate(state, request, a, spec),
+        StakingAction::LightTransfer(a) => process_light_transfer(state, request, a),
     }
 }
 

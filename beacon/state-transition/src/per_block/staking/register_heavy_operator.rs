@@ -7,19 +7,42 @@ use rainbow_types::constants::{
 };
 use rainbow_types::typenum::Unsigned;
 use rainbow_types::{
-    compute_signing_root, BeaconState, EthSpec, HeavyOperator, HeavyPool,
+    compute_signing_root, BeaconState, DomainType, EthSpec, HeavyOperator, HeavyPool,
     OperatorRegistrationMessage, RegisterOperator, Root, StakingRequest,
 };
 
-/// The root a heavy operator's proof of possession signs: the `OperatorRegistrationMessage` of
-/// its key and controller under `DOMAIN_HEAVY_REGISTRATION` at the current epoch.
+/// The root an operator's proof of possession signs: the `OperatorRegistrationMessage` of its key
+/// and controller under `domain_type` (`DOMAIN_HEAVY_REGISTRATION` or
+/// `DOMAIN_LIGHT_REGISTRATION`) at the current epoch.
 pub fn compute_registration_signing_root<E: EthSpec>(
     state: &BeaconState<E>,
     message: &OperatorRegistrationMessage,
+    domain_type: DomainType,
     spec: &ChainSpec,
 ) -> Root {
-    let domain = get_domain(state, DOMAIN_HEAVY_REGISTRATION, get_current_epoch(state, spec));
+    let domain = get_domain(state, domain_type, get_current_epoch(state, spec));
     compute_signing_root(message, domain)
+}
+
+/// `is_valid_proof_of_possession`: the registration's signature verifies under its key.
+pub fn is_valid_proof_of_possession<E: EthSpec>(
+    state: &BeaconState<E>,
+    request: &StakingRequest,
+    action: &RegisterOperator,
+    domain_type: DomainType,
+    spec: &ChainSpec,
+    caches: &mut TransitionCaches,
+) -> bool {
+    let message =
+        OperatorRegistrationMessage { pubkey: action.pubkey, withdrawal_address: request.sender };
+    let root = compute_registration_signing_root(state, &message, domain_type, spec);
+    match (
+        caches.pubkeys.get_or_decompress(&action.pubkey),
+        action.proof_of_possession.decompress(),
+    ) {
+        (Ok(pk), Ok(sig)) => sig.verify(&pk, root.as_slice()),
+        _ => false,
+    }
 }
 
 /// `process_register_heavy_operator`: a new heavy operator with the request's value as bond
@@ -46,17 +69,14 @@ pub fn process_register_heavy_operator<E: EthSpec>(
     if let Some(i) = state.heavy_operators.iter().position(|op| op.pubkey == action.pubkey) {
         return Err(StakingRefusal::PubkeyTaken(i as u64).into());
     }
-    let message =
-        OperatorRegistrationMessage { pubkey: action.pubkey, withdrawal_address: request.sender };
-    let root = compute_registration_signing_root(state, &message, spec);
-    let valid = match (
-        caches.pubkeys.get_or_decompress(&action.pubkey),
-        action.proof_of_possession.decompress(),
+    if !is_valid_proof_of_possession(
+        state,
+        request,
+        action,
+        DOMAIN_HEAVY_REGISTRATION,
+        spec,
+        caches,
     ) {
-        (Ok(pk), Ok(sig)) => sig.verify(&pk, root.as_slice()),
-        _ => false,
-    };
-    if !valid {
         return Err(StakingRefusal::BadProofOfPossession.into());
     }
     if state.heavy_operators.len() >= HeavyOperatorRegistryLimit::to_usize() {

@@ -1,0 +1,33 @@
+//! `process_light_rewards` (docs/spec/beacon-chain.md#process_light_rewards).
+use crate::StateError;
+use rainbow_lsm::light_pool::credit_light_reward;
+use rainbow_types::{BeaconState, EthSpec};
+
+/// `process_light_rewards`: each light operator's reward earned this epoch
+/// (`pending_light_rewards`) is minted and credited: its `commission_bps` to the operator's
+/// bond, the rest into its LightETH pool's `P` (a rebase of every holder's balance). A pool
+/// without shares is never credited: all of it goes to the bond.
+pub fn process_light_rewards<E: EthSpec>(state: &mut BeaconState<E>) -> Result<(), StateError> {
+    let due: Vec<(usize, u64)> = state
+        .pending_light_rewards
+        .iter()
+        .enumerate()
+        .filter(|(_, reward)| **reward > 0)
+        .map(|(i, reward)| (i, *reward))
+        .collect();
+    for (i, reward) in due {
+        let missing = |list| StateError::MissingIndex { list, index: i as u64 };
+        let commission_bps =
+            state.light_operators.get(i).ok_or_else(|| missing("light_operators"))?.commission_bps;
+        let pool = state.light_pools.get_mut(i).ok_or_else(|| missing("light_pools"))?;
+        credit_light_reward(pool, commission_bps, reward)
+            .map_err(|_| StateError::Overflow("light reward"))?;
+        *state
+            .pending_light_rewards
+            .get_mut(i)
+            .ok_or_else(|| missing("pending_light_rewards"))? = 0;
+        state.total_minted =
+            state.total_minted.checked_add(reward).ok_or(StateError::Overflow("total minted"))?;
+    }
+    Ok(())
+}
