@@ -58,7 +58,7 @@ fn register_a_light_operator_and_it_is_weighted_from_the_next_epoch() {
     let mut h = harness();
     let registration = h.registration(30, 20, 3 * ETH, 700, DOMAIN_LIGHT_REGISTRATION);
     let before = h.balance(addr(20));
-    ok(&mut h, 20, StakingAction::RegisterLightOperator(registration.clone()));
+    ok(&mut h, 20, StakingAction::RegisterLightOperator(registration));
     let state = &h.head_state;
     assert_eq!(state.light_operators.len(), 5);
     let op = state.light_operators.get(4).unwrap();
