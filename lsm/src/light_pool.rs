@@ -132,6 +132,20 @@ mod tests {
     }
 
     #[test]
+    fn first_depositor_cannot_inflate_the_price_with_rewards() {
+        // An operator with a 32 ETH bond deposits 1 Gwei first, then earns 1 ETH: the pool's
+        // part is in proportion to P, so the price barely moves and a later depositor's 10 ETH
+        // buys shares worth 10 ETH less at most one share's value.
+        let mut p = LightPool { bond: 32_000_000_000, balance: 0, shares: 0 };
+        assert_eq!(light_deposit(&mut p, 1).unwrap(), 1);
+        credit_light_reward(&mut p, 0, 1_000_000_000).unwrap();
+        assert_eq!(p.balance, 1, "1 Gwei of weight earns nothing measurable");
+        let shares = light_deposit(&mut p, 10_000_000_000).unwrap();
+        assert_eq!(get_light_balance(&p, shares).unwrap(), 10_000_000_000);
+        assert_eq!(get_light_balance(&p, 1).unwrap(), 1, "the first depositor gained nothing");
+    }
+
+    #[test]
     fn refusals() {
         let mut p = LightPool { bond: 1, balance: 100, shares: 1 };
         assert_eq!(light_deposit(&mut p, 99), Err(LightPoolInvalid::ZeroShares { amount: 99 }));

@@ -1,5 +1,5 @@
-//! Heavy delegations through the LSM, end to end (delegate and undelegate; the rest of the LSM
-//! arrives with issue 4).
+//! Heavy delegations through the LSM, end to end: delegate, undelegate and the leverage rule
+//! (redelegations and share tokens: `redelegations.rs`).
 use rainbow_harness::{execution_key, Harness, Strategy};
 use rainbow_lsm::PoolInvalid;
 use rainbow_state_transition::StakingRefusal as R;
