@@ -239,7 +239,7 @@ pub enum StakingRefusal {
 }
 
 impl StakingRefusal {
-    /// The `StakingReceipt.status` code (docs/spec/beacon-chain.md#staking-receipt-status-codes).
+    /// The `StakingReceipt.status` code (docs/spec/beacon-chain-operations.md#staking-receipt-status-codes).
     /// 0 means success and is never a refusal.
     pub fn status(&self) -> u16 {
         match self {

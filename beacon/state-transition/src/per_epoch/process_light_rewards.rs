@@ -4,9 +4,10 @@ use rainbow_lsm::light_pool::credit_light_reward;
 use rainbow_types::{BeaconState, EthSpec};
 
 /// `process_light_rewards`: each light operator's reward earned this epoch
-/// (`pending_light_rewards`) is minted and credited: its `commission_bps` to the operator's
-/// bond, the rest into its LightETH pool's `P` (a rebase of every holder's balance). A pool
-/// without shares is never credited: all of it goes to the bond.
+/// (`pending_light_rewards`) is minted and credited by `credit_light_reward`: split by weight
+/// `bond + P`, the pool's part pays `commission_bps` to the bond and rebases `P` with the rest;
+/// the bond's part goes to the bond. A pool without shares is never credited: all of it goes to
+/// the bond.
 pub fn process_light_rewards<E: EthSpec>(state: &mut BeaconState<E>) -> Result<(), StateError> {
     let due: Vec<(usize, u64)> = state
         .pending_light_rewards

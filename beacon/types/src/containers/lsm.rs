@@ -67,7 +67,8 @@ pub struct RedelegationEntry {
     pub dst_operator_index: HeavyOperatorIndex,
     /// Tokens moved, valued at `src` when the redelegation happened.
     pub initial_balance: Gwei,
-    /// Shares minted at `dst` for this entry (what a slash of `src` burns first).
+    /// Shares minted at `dst` for this entry: the most a slash of `src` burns from the
+    /// delegator's shares at `dst` (after its unbondings there).
     pub shares_dst: Shares,
     pub creation_epoch: Epoch,
     pub completion_epoch: Epoch,
