@@ -3,6 +3,7 @@ use crate::per_block::process_staking_requests::{assert_value, StakingError};
 use crate::{ChainSpec, StakingRefusal, StateError};
 use alloy_primitives::Address;
 use rainbow_lsm::heavy_pool::mint_heavy_shares;
+use rainbow_lsm::PoolInvalid;
 use rainbow_types::constants::FAR_FUTURE_EPOCH;
 use rainbow_types::{
     BeaconState, Delegation, EthSpec, HeavyOperatorIndex, OperatorAmount, StakingRequest,
@@ -15,6 +16,26 @@ pub fn get_delegation_index<E: EthSpec>(
     operator: HeavyOperatorIndex,
 ) -> Option<usize> {
     state.delegations.iter().position(|d| d.delegator == delegator && d.operator_index == operator)
+}
+
+/// `get_delegation_holding`: the position of `delegator`'s delegation to `operator` and the
+/// shares it holds, which must be at least `shares` (`NoDelegation`, `InsufficientShares`).
+pub fn get_delegation_holding<E: EthSpec>(
+    state: &BeaconState<E>,
+    delegator: Address,
+    operator: HeavyOperatorIndex,
+    shares: u64,
+) -> Result<(usize, u64), StakingRefusal> {
+    let position = get_delegation_index(state, delegator, operator)
+        .ok_or(StakingRefusal::NoDelegation { delegator, operator })?;
+    let held = state.delegations.get(position).map_or(0, |d| d.shares);
+    if shares > held {
+        return Err(StakingRefusal::Pool(PoolInvalid::InsufficientShares {
+            requested: shares,
+            available: held,
+        }));
+    }
+    Ok((position, held))
 }
 
 /// `add_delegation_shares`: credits `shares` to `delegator`'s delegation to `operator`, creating

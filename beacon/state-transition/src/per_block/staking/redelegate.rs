@@ -1,12 +1,11 @@
 //! `process_redelegate`.
-use super::delegate::{add_delegation_shares, get_delegation_index};
+use super::delegate::{add_delegation_shares, get_delegation_holding};
 use super::records::set_heavy_pool;
 use crate::helpers::get_current_epoch;
 use crate::per_block::process_staking_requests::{assert_value, StakingError};
 use crate::{ChainSpec, StakingRefusal, StateError};
 use rainbow_lsm::heavy_pool::{burn_heavy_shares, mint_heavy_shares};
 use rainbow_lsm::redelegation::validate_redelegation;
-use rainbow_lsm::PoolInvalid;
 use rainbow_types::constants::{RedelegationLimit, FAR_FUTURE_EPOCH};
 use rainbow_types::typenum::Unsigned;
 use rainbow_types::{BeaconState, EthSpec, Redelegate, RedelegationEntry, StakingRequest};
@@ -54,16 +53,7 @@ pub fn process_redelegate<E: EthSpec>(
     if dst_operator.exit_epoch != FAR_FUTURE_EPOCH {
         return Err(StakingRefusal::OperatorExited(dst).into());
     }
-    let position = get_delegation_index(state, request.sender, src)
-        .ok_or(StakingRefusal::NoDelegation { delegator: request.sender, operator: src })?;
-    let held = state.delegations.get(position).map_or(0, |d| d.shares);
-    if action.shares > held {
-        return Err(StakingRefusal::Pool(PoolInvalid::InsufficientShares {
-            requested: action.shares,
-            available: held,
-        })
-        .into());
-    }
+    let (position, held) = get_delegation_holding(state, request.sender, src, action.shares)?;
     if state.redelegations.len() >= RedelegationLimit::to_usize() {
         return Err(StakingRefusal::RegistryFull.into());
     }

@@ -45,6 +45,46 @@ pub fn is_valid_proof_of_possession<E: EthSpec>(
     }
 }
 
+/// The registry a registration joins: its minimum bond, its proof-of-possession domain, the
+/// index of the operator that already has the key (if any) and whether it is full.
+pub struct RegistryRules {
+    pub min_bond: u64,
+    pub domain_type: DomainType,
+    pub key_taken_by: Option<usize>,
+    pub full: bool,
+}
+
+/// `assert_valid_registration`: the rules every operator registration (heavy or light) follows,
+/// in order: the escrowed value is the bond, the bond is at least the registry's minimum, the
+/// commission is at most `BASIS_POINTS`, the key is new to the registry, the proof of possession
+/// verifies, and the registry has room.
+pub fn assert_valid_registration<E: EthSpec>(
+    state: &BeaconState<E>,
+    request: &StakingRequest,
+    action: &RegisterOperator,
+    rules: RegistryRules,
+    spec: &ChainSpec,
+    caches: &mut TransitionCaches,
+) -> Result<(), StakingRefusal> {
+    assert_value(request, action.bond)?;
+    if action.bond < rules.min_bond {
+        return Err(StakingRefusal::BondTooLow { bond: action.bond, minimum: rules.min_bond });
+    }
+    if action.commission_bps > BASIS_POINTS {
+        return Err(StakingRefusal::CommissionTooHigh(action.commission_bps));
+    }
+    if let Some(i) = rules.key_taken_by {
+        return Err(StakingRefusal::PubkeyTaken(i as u64));
+    }
+    if !is_valid_proof_of_possession(state, request, action, rules.domain_type, spec, caches) {
+        return Err(StakingRefusal::BadProofOfPossession);
+    }
+    if rules.full {
+        return Err(StakingRefusal::RegistryFull);
+    }
+    Ok(())
+}
+
 /// `process_register_heavy_operator`: a new heavy operator with the request's value as bond
 /// (at least `MIN_HEAVY_BOND`), controlled by the sender; its key is new to the heavy registry
 /// and proven by a proof of possession. It competes for a seat from the next epoch boundary.
@@ -55,33 +95,13 @@ pub fn process_register_heavy_operator<E: EthSpec>(
     spec: &ChainSpec,
     caches: &mut TransitionCaches,
 ) -> Result<(), StakingError> {
-    assert_value(request, action.bond)?;
-    if action.bond < spec.preset.min_heavy_bond {
-        return Err(StakingRefusal::BondTooLow {
-            bond: action.bond,
-            minimum: spec.preset.min_heavy_bond,
-        }
-        .into());
-    }
-    if action.commission_bps > BASIS_POINTS {
-        return Err(StakingRefusal::CommissionTooHigh(action.commission_bps).into());
-    }
-    if let Some(i) = state.heavy_operators.iter().position(|op| op.pubkey == action.pubkey) {
-        return Err(StakingRefusal::PubkeyTaken(i as u64).into());
-    }
-    if !is_valid_proof_of_possession(
-        state,
-        request,
-        action,
-        DOMAIN_HEAVY_REGISTRATION,
-        spec,
-        caches,
-    ) {
-        return Err(StakingRefusal::BadProofOfPossession.into());
-    }
-    if state.heavy_operators.len() >= HeavyOperatorRegistryLimit::to_usize() {
-        return Err(StakingRefusal::RegistryFull.into());
-    }
+    let rules = RegistryRules {
+        min_bond: spec.preset.min_heavy_bond,
+        domain_type: DOMAIN_HEAVY_REGISTRATION,
+        key_taken_by: state.heavy_operators.iter().position(|op| op.pubkey == action.pubkey),
+        full: state.heavy_operators.len() >= HeavyOperatorRegistryLimit::to_usize(),
+    };
+    assert_valid_registration(state, request, action, rules, spec, caches)?;
     state.heavy_operators.push(HeavyOperator {
         pubkey: action.pubkey,
         withdrawal_address: request.sender,

@@ -1,10 +1,10 @@
 //! `process_register_light_operator`.
-use super::register_heavy_operator::is_valid_proof_of_possession;
+use super::register_heavy_operator::{assert_valid_registration, RegistryRules};
 use crate::helpers::get_current_epoch;
-use crate::per_block::process_staking_requests::{assert_value, StakingError};
-use crate::{ChainSpec, StakingRefusal, TransitionCaches};
+use crate::per_block::process_staking_requests::StakingError;
+use crate::{ChainSpec, TransitionCaches};
 use rainbow_types::constants::{
-    LightOperatorRegistryLimit, BASIS_POINTS, DOMAIN_LIGHT_REGISTRATION, FAR_FUTURE_EPOCH,
+    LightOperatorRegistryLimit, DOMAIN_LIGHT_REGISTRATION, FAR_FUTURE_EPOCH,
 };
 use rainbow_types::typenum::Unsigned;
 use rainbow_types::{
@@ -22,33 +22,13 @@ pub fn process_register_light_operator<E: EthSpec>(
     spec: &ChainSpec,
     caches: &mut TransitionCaches,
 ) -> Result<(), StakingError> {
-    assert_value(request, action.bond)?;
-    if action.bond < spec.preset.min_light_bond {
-        return Err(StakingRefusal::BondTooLow {
-            bond: action.bond,
-            minimum: spec.preset.min_light_bond,
-        }
-        .into());
-    }
-    if action.commission_bps > BASIS_POINTS {
-        return Err(StakingRefusal::CommissionTooHigh(action.commission_bps).into());
-    }
-    if let Some(i) = state.light_operators.iter().position(|op| op.pubkey == action.pubkey) {
-        return Err(StakingRefusal::PubkeyTaken(i as u64).into());
-    }
-    if !is_valid_proof_of_possession(
-        state,
-        request,
-        action,
-        DOMAIN_LIGHT_REGISTRATION,
-        spec,
-        caches,
-    ) {
-        return Err(StakingRefusal::BadProofOfPossession.into());
-    }
-    if state.light_operators.len() >= LightOperatorRegistryLimit::to_usize() {
-        return Err(StakingRefusal::RegistryFull.into());
-    }
+    let rules = RegistryRules {
+        min_bond: spec.preset.min_light_bond,
+        domain_type: DOMAIN_LIGHT_REGISTRATION,
+        key_taken_by: state.light_operators.iter().position(|op| op.pubkey == action.pubkey),
+        full: state.light_operators.len() >= LightOperatorRegistryLimit::to_usize(),
+    };
+    assert_valid_registration(state, request, action, rules, spec, caches)?;
     state.light_operators.push(LightOperator {
         pubkey: action.pubkey,
         withdrawal_address: request.sender,

@@ -1,5 +1,5 @@
 //! `process_tokenize_shares`.
-use super::delegate::get_delegation_index;
+use super::delegate::get_delegation_holding;
 use super::records::{get_share_token_balance, set_heavy_pool, set_share_token_balance};
 use crate::helpers::get_current_epoch;
 use crate::per_block::process_staking_requests::{assert_value, StakingError};
@@ -7,7 +7,6 @@ use crate::{ChainSpec, StakingRefusal, StateError};
 use rainbow_lsm::heavy_pool::{get_heavy_pool_stake, get_tokenized_value};
 use rainbow_lsm::redelegation::get_immature_redelegated_shares;
 use rainbow_lsm::share_tokens::{tokenize_shares, LiquidCaps};
-use rainbow_lsm::PoolInvalid;
 use rainbow_types::{BeaconState, EthSpec, OperatorShares, StakingRequest};
 
 /// `get_liquid_caps`: the caps in force with the tokenized value and the stake of every heavy
@@ -54,16 +53,7 @@ pub fn process_tokenize_shares<E: EthSpec>(
         .and_then(|i| state.heavy_pools.get(i))
         .copied()
         .ok_or(StakingRefusal::UnknownOperator(index))?;
-    let position = get_delegation_index(state, request.sender, index)
-        .ok_or(StakingRefusal::NoDelegation { delegator: request.sender, operator: index })?;
-    let held = state.delegations.get(position).map_or(0, |d| d.shares);
-    if action.shares > held {
-        return Err(StakingRefusal::Pool(PoolInvalid::InsufficientShares {
-            requested: action.shares,
-            available: held,
-        })
-        .into());
-    }
+    let (position, held) = get_delegation_holding(state, request.sender, index, action.shares)?;
     let epoch = get_current_epoch(state, spec);
     let locked =
         get_immature_redelegated_shares(state.redelegations.iter(), request.sender, index, epoch);

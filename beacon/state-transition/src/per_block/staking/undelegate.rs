@@ -1,10 +1,9 @@
 //! `process_undelegate`.
-use super::delegate::get_delegation_index;
+use super::delegate::get_delegation_holding;
 use crate::helpers::queue_unbonding;
 use crate::per_block::process_staking_requests::{assert_value, StakingError};
 use crate::{ChainSpec, StakingRefusal, StateError};
 use rainbow_lsm::heavy_pool::burn_heavy_shares;
-use rainbow_lsm::PoolInvalid;
 use rainbow_types::constants::WITHDRAWAL_KIND_UNBONDING;
 use rainbow_types::{BeaconState, EthSpec, OperatorShares, StakingRequest};
 
@@ -22,16 +21,7 @@ pub fn process_undelegate<E: EthSpec>(
     let index = action.operator_index;
     let i = usize::try_from(index).map_err(|_| StakingRefusal::UnknownOperator(index))?;
     let mut pool = *state.heavy_pools.get(i).ok_or(StakingRefusal::UnknownOperator(index))?;
-    let position = get_delegation_index(state, request.sender, index)
-        .ok_or(StakingRefusal::NoDelegation { delegator: request.sender, operator: index })?;
-    let held = state.delegations.get(position).map(|d| d.shares).unwrap_or(0);
-    if action.shares > held {
-        return Err(StakingRefusal::Pool(PoolInvalid::InsufficientShares {
-            requested: action.shares,
-            available: held,
-        })
-        .into());
-    }
+    let (position, held) = get_delegation_holding(state, request.sender, index, action.shares)?;
     let tokens = burn_heavy_shares(&mut pool, action.shares).map_err(StakingRefusal::Pool)?;
     *state
         .heavy_pools
