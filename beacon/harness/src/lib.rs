@@ -18,7 +18,8 @@ use rainbow_state_transition::helpers::{
 use rainbow_state_transition::per_block::is_supermajority;
 use rainbow_state_transition::{
     initialize_beacon_state_from_genesis, process_slots, state_transition, BlockOutcome,
-    BlockProcessingError, BlockSignatureStrategy, ChainSpec, GenesisConfig, TransitionCaches,
+    BlockProcessingError, BlockSignatureStrategy, ChainSpec, GenesisConfig,
+    LightCertificateInvalid, TransitionCaches,
 };
 use rainbow_types::constants::{
     DOMAIN_BEACON_PROPOSER, DOMAIN_RANDAO, DOMAIN_SSF_VOTE, SSF_ROUND_FINALIZE, SSF_ROUND_JUSTIFY,
@@ -33,6 +34,8 @@ use rainbow_types::{
 };
 use std::collections::{BTreeSet, HashMap};
 
+pub mod light;
+
 /// Who misbehaves in a slot.
 #[derive(Debug, Clone, Default)]
 pub struct Strategy {
@@ -44,6 +47,10 @@ pub struct Strategy {
     /// Operators that also sign a second, different round-1 vote for the slot (evidence for a
     /// later block).
     pub equivocating_voters: BTreeSet<HeavyOperatorIndex>,
+    /// Light operators that neither list nor vote.
+    pub light_offline: BTreeSet<rainbow_types::LightOperatorIndex>,
+    /// Light operators that sign two different inclusion lists for their positions.
+    pub light_equivocators: BTreeSet<rainbow_types::LightOperatorIndex>,
 }
 
 impl Strategy {
@@ -64,6 +71,8 @@ pub struct SlotReport {
     /// The imported block's root, or `None` for a missed slot.
     pub block_root: Option<Root>,
     pub outcome: Option<BlockOutcome>,
+    /// Why the proposer could make no valid block (strong coupling without a certificate).
+    pub refused: Option<BlockProcessingError>,
     pub justified: Checkpoint,
     pub finalized: Checkpoint,
 }
@@ -87,6 +96,9 @@ pub struct Harness<E: EthSpec> {
     pub pending_aggregates: Vec<SsfAggregate<E>>,
     pub pending_proposer_slashings: Vec<ProposerSlashing>,
     pub pending_vote_slashings: Vec<VoteSlashing<E>>,
+    pub pending_inclusion_list_equivocations: Vec<rainbow_types::InclusionListEquivocation>,
+    /// The certificate the light committee made in the last slot, for the next block.
+    pub pending_certificate: Option<light::PendingCertificate<E>>,
     /// How many states the supply invariant was checked on.
     pub supply_checks: u64,
 }
@@ -138,6 +150,8 @@ impl<E: EthSpec> Harness<E> {
             pending_aggregates: Vec::new(),
             pending_proposer_slashings: Vec::new(),
             pending_vote_slashings: Vec::new(),
+            pending_inclusion_list_equivocations: Vec::new(),
+            pending_certificate: None,
             supply_checks: 0,
         };
         harness.states.insert(genesis_root, state);
@@ -214,12 +228,34 @@ impl<E: EthSpec> Harness<E> {
             .take(E::MaxSsfAggregates::to_usize())
             .cloned()
             .collect();
+        // The last certificate, if it is on the head and recent enough to have a committee.
+        let parent_slot = state.latest_block_header.slot;
+        let certificate = self.pending_certificate.as_ref().filter(|p| {
+            p.certificate.parent_root == self.head_root
+                && p.certificate.slot >= parent_slot
+                && p.certificate.slot < slot
+                && compute_epoch_at_slot(p.certificate.slot, &self.spec) + 1 >= current
+        });
+        let equivocations = self
+            .pending_inclusion_list_equivocations
+            .iter()
+            .filter(|e| {
+                compute_epoch_at_slot(e.signed_list_1.message.slot, &self.spec) + 1 >= current
+            })
+            .take(E::MaxInclusionListEquivocations::to_usize())
+            .cloned()
+            .collect();
         BlockContents {
             randao_reveal: self.randao_reveal(&state, proposer).compress(),
             graffiti: B256::ZERO,
             proposer_slashings: self.pending_proposer_slashings.clone(),
             vote_slashings: self.pending_vote_slashings.clone(),
             ssf_aggregates: aggregates,
+            inclusion_list_equivocations: equivocations,
+            light_certificate: certificate.map(|p| p.certificate.clone()),
+            certified_transactions: certificate
+                .map(|p| p.certified_transactions.clone())
+                .unwrap_or_default(),
             fee_recipient,
         }
     }
@@ -287,6 +323,8 @@ impl<E: EthSpec> Harness<E> {
         self.pending_proposer_slashings
             .retain(|s| !block.message.body.proposer_slashings.contains(s));
         self.pending_vote_slashings.retain(|s| !block.message.body.vote_slashings.contains(s));
+        self.pending_inclusion_list_equivocations
+            .retain(|e| !block.message.body.inclusion_list_equivocations.contains(e));
         let mut view_accounts = self.head_state.accounts.clone();
         let mut index = AddressIndex::new();
         index.sync(&mut view_accounts).expect("index");
@@ -424,9 +462,24 @@ impl<E: EthSpec> Harness<E> {
         let state = self.state_at(slot);
         let proposer = get_beacon_proposer_index(&state, &self.spec).expect("proposer");
         let (mut block_root, mut outcome) = (None, None);
-        if !strategy.offline.contains(&proposer) {
+        let mut refused = None;
+        let produced = if strategy.offline.contains(&proposer) {
+            None
+        } else {
             let contents = self.block_contents(slot);
-            let produced = self.produce(slot, contents.clone(), &[]).expect("block production");
+            match self.produce(slot, contents.clone(), &[]) {
+                Ok(produced) => Some((contents, produced)),
+                // Strong coupling without a certificate: no valid block can be made.
+                Err(
+                    e @ BlockProcessingError::LightCertificate(LightCertificateInvalid::Missing),
+                ) => {
+                    refused = Some(e);
+                    None
+                }
+                Err(e) => panic!("block production: {e}"),
+            }
+        };
+        if let Some((contents, produced)) = produced {
             let signed = self.sign_block(produced.block);
             if strategy.equivocating_proposer {
                 let mut twin = contents;
@@ -448,11 +501,13 @@ impl<E: EthSpec> Harness<E> {
             self.check_supply(&state);
         }
         self.vote(slot, strategy);
+        self.light_duties(slot, strategy);
         SlotReport {
             slot,
             proposer,
             block_root,
             outcome,
+            refused,
             justified: self.head_state.justified_checkpoint,
             finalized: self.head_state.finalized_checkpoint,
         }
@@ -502,10 +557,20 @@ impl<E: EthSpec> Harness<E> {
         key: u64,
         action: rainbow_types::StakingAction,
     ) -> (rainbow_types::StakingReceipt, Option<rainbow_state_transition::StakingRefusal>) {
+        self.send_staking_with(key, action, &Strategy::honest())
+    }
+
+    /// [`Self::send_staking`], advancing the slot under `strategy`.
+    pub fn send_staking_with(
+        &mut self,
+        key: u64,
+        action: rainbow_types::StakingAction,
+        strategy: &Strategy,
+    ) -> (rainbow_types::StakingReceipt, Option<rainbow_state_transition::StakingRefusal>) {
         let nonce = self.nonce(execution_key(key).address());
         let tx = self.transaction(key, nonce, TransactionAction::Staking(action));
         self.submit(tx).expect("the mempool takes the transaction");
-        let report = self.advance_slot(&Strategy::honest());
+        let report = self.advance_slot(strategy);
         let mut receipts = report.outcome.expect("the slot has a block").staking_receipts;
         assert_eq!(receipts.len(), 1, "exactly the one request");
         receipts.remove(0)

@@ -13,22 +13,31 @@ use rainbow_types::constants::{
     WITHDRAWAL_KIND_LIGHT_UNWRAP,
 };
 use rainbow_types::{
-    Address, BeaconState, LightPool, LightTransfer, MinimalEthSpec, OperatorAmount, OperatorRef,
-    OperatorShares, Redelegate, StakingAction, StakingReceipt,
+    Address, BeaconState, Coupling, LightPool, LightTransfer, MinimalEthSpec, OperatorAmount,
+    OperatorRef, OperatorShares, Redelegate, StakingAction, StakingReceipt,
 };
 
 type H = Harness<MinimalEthSpec>;
 const ETH: u64 = GWEI_PER_ETH;
 /// 16 heavy operators (keys 0–15), 4 light operators (keys 16–19, 2 ETH bonds), 4 accounts
-/// (keys 20–23).
+/// (keys 20–23). These tests are about the pools' rules, so the light committee stays silent
+/// (weak coupling: blocks need no certificate) and no light reward or penalty moves a balance
+/// behind the test's back; the duties that earn them are tested in `light_committee.rs`.
 fn harness() -> H {
-    let mut h = H::new(16, 4, 4, ChainSpec::default_for::<MinimalEthSpec>());
-    h.extend(1, &Strategy::honest());
+    let mut spec = ChainSpec::default_for::<MinimalEthSpec>();
+    spec.config.coupling = Coupling::Weak;
+    let mut h = H::new(16, 4, 4, spec);
+    h.extend(1, &quiet());
     h
 }
 
+/// Every light operator (including the one a test registers) offline.
+fn quiet() -> Strategy {
+    Strategy { light_offline: (0..8).collect(), ..Strategy::honest() }
+}
+
 fn send(h: &mut H, key: u64, action: StakingAction) -> (StakingReceipt, Option<R>) {
-    h.send_staking(key, action)
+    h.send_staking_with(key, action, &quiet())
 }
 
 fn ok(h: &mut H, key: u64, action: StakingAction) {
@@ -56,7 +65,7 @@ fn balance_of(state: &BeaconState<MinimalEthSpec>, key: u64, operator: u64) -> u
 #[test]
 fn register_a_light_operator_and_it_is_weighted_from_the_next_epoch() {
     let mut h = harness();
-    let registration = h.registration(30, 20, 3 * ETH, 700, DOMAIN_LIGHT_REGISTRATION);
+    let registration = h.registration(24, 20, 3 * ETH, 700, DOMAIN_LIGHT_REGISTRATION);
     let before = h.balance(addr(20));
     ok(&mut h, 20, StakingAction::RegisterLightOperator(registration));
     let state = &h.head_state;
@@ -64,7 +73,7 @@ fn register_a_light_operator_and_it_is_weighted_from_the_next_epoch() {
     let op = state.light_operators.get(4).unwrap();
     assert_eq!((op.withdrawal_address, op.commission_bps), (addr(20), 700));
     assert_eq!(lpool(state, 4), LightPool { bond: 3 * ETH, balance: 0, shares: 0 });
-    assert_eq!(*state.light_weights.get(4).unwrap(), 0, "not weighted before the snapshot");
+    assert_eq!(*state.current_light_weights.get(4).unwrap(), 0, "not weighted before the snapshot");
     assert_eq!(
         h.balance(addr(20)),
         before - 3 * ETH - rainbow_types::constants::GAS_OPERATOR_REGISTRATION
@@ -73,15 +82,15 @@ fn register_a_light_operator_and_it_is_weighted_from_the_next_epoch() {
     let (r, why) = send(&mut h, 21, StakingAction::RegisterLightOperator(registration));
     assert_eq!((why, r.refund), (Some(R::PubkeyTaken(4)), 3 * ETH));
     let heavy_proof =
-        h.registration(31, 21, 3 * ETH, 0, rainbow_types::constants::DOMAIN_HEAVY_REGISTRATION);
+        h.registration(25, 21, 3 * ETH, 0, rainbow_types::constants::DOMAIN_HEAVY_REGISTRATION);
     let (_, why) = send(&mut h, 21, StakingAction::RegisterLightOperator(heavy_proof));
     assert_eq!(why, Some(R::BadProofOfPossession));
-    let low = h.registration(31, 21, ETH - 1, 0, DOMAIN_LIGHT_REGISTRATION);
+    let low = h.registration(25, 21, ETH - 1, 0, DOMAIN_LIGHT_REGISTRATION);
     let (_, why) = send(&mut h, 21, StakingAction::RegisterLightOperator(low));
     assert_eq!(why, Some(R::BondTooLow { bond: ETH - 1, minimum: ETH }));
     let slots = 8 - h.slot % 8;
-    h.extend(slots, &Strategy::honest());
-    assert_eq!(*h.head_state.light_weights.get(4).unwrap(), 3 * ETH);
+    h.extend(slots, &quiet());
+    assert_eq!(*h.head_state.current_light_weights.get(4).unwrap(), 3 * ETH);
 }
 
 #[test]
@@ -125,7 +134,7 @@ fn deposit_transfer_withdraw_and_redelegate() {
     ok(&mut h, 21, withdraw);
     let w = h.head_state.pending_withdrawals.iter().last().copied().unwrap();
     assert_eq!((w.address, w.amount, w.kind), (addr(21), 5 * ETH, WITHDRAWAL_KIND_LIGHT_UNWRAP));
-    h.extend(1, &Strategy::honest());
+    h.extend(1, &quiet());
     assert!(h.head_state.pending_withdrawals.is_empty(), "the next payload paid it");
     assert_eq!(h.balance(addr(21)), before - GAS_STAKING_ACTION + 5 * ETH);
 
@@ -174,10 +183,10 @@ fn bond_rules_exit_and_a_pool_that_outlives_its_operator() {
     let (_, why) = send(&mut h, 21, deposit(2, ETH));
     assert_eq!(why, Some(R::OperatorExited(2)));
     let slots = 8 - h.slot % 8;
-    h.extend(slots, &Strategy::honest());
+    h.extend(slots, &quiet());
     let state = &h.head_state;
     assert_eq!(lpool(state, 2).bond, 0, "the bond is paid at the boundary");
-    assert_eq!(*state.light_weights.get(2).unwrap(), 0);
+    assert_eq!(*state.current_light_weights.get(2).unwrap(), 0);
     let queued: u64 = state
         .pending_withdrawals
         .iter()
@@ -237,8 +246,8 @@ fn rewards_rebase_and_a_penalty_larger_than_the_bond_leaves_delegators_whole() {
     let (total, expected) = supply(&state);
     assert_eq!(total, expected, "the penalty was burned");
     process_light_weights(&mut state, &spec).unwrap();
-    assert_eq!(*state.light_weights.get(0).unwrap(), 0, "deactivated below MIN_LIGHT_BOND");
-    assert_eq!(*state.light_weights.get(1).unwrap(), 2 * ETH + 6 * ETH);
+    assert_eq!(*state.current_light_weights.get(0).unwrap(), 0, "deactivated below MIN_LIGHT_BOND");
+    assert_eq!(*state.current_light_weights.get(1).unwrap(), 2 * ETH + 6 * ETH);
 }
 
 #[test]

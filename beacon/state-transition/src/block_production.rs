@@ -6,7 +6,8 @@ use crate::helpers::{
     compute_timestamp_at_slot, get_beacon_proposer_index, get_current_epoch, get_randao_mix,
 };
 use crate::per_block::{
-    compute_payload_block_hash, get_expected_withdrawals, process_block, process_block_header,
+    compute_payload_block_hash, get_certified_transactions, get_expected_withdrawals,
+    process_block, process_block_header, process_inclusion_list_equivocation,
     process_proposer_slashing, process_randao, process_ssf_aggregates, process_vote_slashing,
 };
 use crate::per_slot::process_slots;
@@ -18,8 +19,9 @@ use rainbow_execution::{
 use rainbow_types::ssz_types::VariableList;
 use rainbow_types::tree_hash::TreeHash;
 use rainbow_types::{
-    BeaconBlock, BeaconBlockBody, BeaconState, EthSpec, ExecutionPayload, ProposerSlashing, Root,
-    SignatureBytes, Slot, SsfAggregate, Transaction, VoteSlashing, B256,
+    BeaconBlock, BeaconBlockBody, BeaconState, CertifiedTransaction, EthSpec, ExecutionPayload,
+    InclusionListEquivocation, LightCertificate, ProposerSlashing, Root, SignatureBytes, Slot,
+    SsfAggregate, Transaction, VoteSlashing, B256,
 };
 
 /// What the proposer chose to include, besides the execution payload.
@@ -30,6 +32,11 @@ pub struct BlockContents<E: EthSpec> {
     pub proposer_slashings: Vec<ProposerSlashing>,
     pub vote_slashings: Vec<VoteSlashing<E>>,
     pub ssf_aggregates: Vec<SsfAggregate<E>>,
+    pub inclusion_list_equivocations: Vec<InclusionListEquivocation>,
+    /// The light certificate on the parent (required under strong coupling) and the merged list
+    /// it certifies; the payload takes the certified transactions first.
+    pub light_certificate: Option<LightCertificate<E>>,
+    pub certified_transactions: Vec<CertifiedTransaction<E>>,
     /// Receives the payload's transaction fees.
     pub fee_recipient: Address,
 }
@@ -77,6 +84,18 @@ pub fn produce_block<E: EthSpec>(
             proposer_slashings: list(contents.proposer_slashings, "proposer slashings")?,
             vote_slashings: list(contents.vote_slashings, "vote slashings")?,
             ssf_aggregates: list(contents.ssf_aggregates, "ssf aggregates")?,
+            inclusion_list_equivocations: list(
+                contents.inclusion_list_equivocations,
+                "inclusion-list equivocations",
+            )?,
+            light_certificate: list(
+                contents.light_certificate.into_iter().collect(),
+                "certificate",
+            )?,
+            certified_transactions: list(
+                contents.certified_transactions,
+                "certified transactions",
+            )?,
             ..Default::default()
         },
     };
@@ -91,7 +110,15 @@ pub fn produce_block<E: EthSpec>(
     for (index, slashing) in block.body.vote_slashings.iter().enumerate() {
         process_vote_slashing(&mut work, slashing, index, false, spec, caches)?;
     }
+    for (index, evidence) in block.body.inclusion_list_equivocations.iter().enumerate() {
+        process_inclusion_list_equivocation(&mut work, evidence, index, spec, caches)?;
+    }
     process_ssf_aggregates(&mut work, &block, false, spec, caches)?;
+    // The certified transactions come first, then the caller's list.
+    let mut required = get_certified_transactions(&block);
+    required.extend(
+        inclusion_list.iter().filter(|t| !required.contains(t)).cloned().collect::<Vec<_>>(),
+    );
 
     let context = ExecutionContext {
         chain_id: spec.config.execution_chain_id,
@@ -105,7 +132,7 @@ pub fn produce_block<E: EthSpec>(
             &BuiltinEngine,
             &view,
             mempool,
-            inclusion_list,
+            &required,
             &context,
             spec.preset.payload_gas_limit,
             max_transactions,

@@ -24,6 +24,8 @@ pub enum StateError {
     NoSeatStake,
     #[error("the slot {requested} is out of range of the state at slot {state_slot}")]
     SlotOutOfRange { requested: Slot, state_slot: Slot },
+    #[error("epoch {epoch} is neither the current epoch {current} nor the one before")]
+    EpochOutOfRange { epoch: Epoch, current: Epoch },
     #[error("execution ledger: {0}")]
     Ledger(#[from] LedgerError),
 }
@@ -162,9 +164,9 @@ pub enum BlockProcessingError {
     #[error("SSF aggregate {index}: {reason}")]
     SsfAggregate { index: usize, reason: SsfAggregateInvalid },
     #[error("light certificate: {0}")]
-    LightCertificate(String),
-    #[error("the block carries {0}, which this version does not process yet")]
-    NotYetSupported(&'static str),
+    LightCertificate(#[from] LightCertificateInvalid),
+    #[error("inclusion-list equivocation {index}: {reason}")]
+    InclusionListEquivocation { index: usize, reason: InclusionListInvalid },
     #[error("operator {0} named by the block is not registered")]
     UnknownOperator(u64),
     #[error("execution payload: {0}")]
@@ -187,6 +189,59 @@ impl From<milhouse::Error> for BlockProcessingError {
     fn from(e: milhouse::Error) -> Self {
         BlockProcessingError::State(e.into())
     }
+}
+
+/// Why a signed inclusion list (or a piece of equivocation evidence) is invalid
+/// (docs/spec/light-committee.md#inclusion-lists).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InclusionListInvalid {
+    #[error(
+        "list for slot {slot}, outside the current and previous epochs (state at {state_slot})"
+    )]
+    SlotOutOfRange { slot: Slot, state_slot: Slot },
+    #[error("position {position} is outside the committee of {size}")]
+    PositionOutOfRange { position: u64, size: u64 },
+    #[error("{bytes} bytes of transactions, above MAX_BYTES_PER_INCLUSION_LIST {max}")]
+    TooLarge { bytes: u64, max: u64 },
+    #[error("the signature of the list ({0}) does not verify")]
+    BadSignature(u8),
+    #[error("the two lists are for different slots or positions, or are the same list")]
+    NotConflicting,
+    #[error("light operator {0} has exited (already penalized)")]
+    OperatorExited(u64),
+    #[error("no light operator is active at slot {0}: the committee is empty")]
+    EmptyCommittee(Slot),
+}
+
+/// Why a block's light certificate, or its absence, is invalid
+/// (docs/spec/light-committee.md#process_light_certificate).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LightCertificateInvalid {
+    #[error("strong coupling: the block carries no light certificate on its parent")]
+    Missing,
+    #[error("certified transactions without a certificate")]
+    TransactionsWithoutCertificate,
+    #[error("certificate on parent {got}, the block's parent is {expected}")]
+    WrongParent { expected: Root, got: Root },
+    #[error(
+        "certificate slot {slot} is outside [parent slot {parent_slot}, block slot {block_slot})"
+    )]
+    SlotOutOfRange { slot: Slot, parent_slot: Slot, block_slot: Slot },
+    #[error("the certified transactions' root {got} differs from the certificate's {expected}")]
+    InclusionListRootMismatch { expected: Root, got: Root },
+    #[error(
+        "{participants} of {size} positions participate, below LIGHT_CERTIFICATE_THRESHOLD_BPS \
+         ({required} needed)"
+    )]
+    BelowThreshold { participants: u64, size: u64, required: u64 },
+    #[error("the aggregate signature does not verify")]
+    BadSignature,
+    #[error("no light operator is active at slot {0}: there is no committee to certify")]
+    EmptyCommittee(Slot),
+    #[error("certified transaction {index} is held by no committee position")]
+    NoHolders { index: usize },
+    #[error("inclusion list: {0}")]
+    InclusionListUnsatisfied(String),
 }
 
 /// Why a staking request was refused. The request's value is refunded and the receipt carries

@@ -270,7 +270,8 @@ pub fn initialize_beacon_state_from_genesis<E: EthSpec>(
         )?,
         light_operators: List::new(light_operators)?,
         light_pools: List::new(light_pools)?,
-        light_weights: List::new(light_weights)?,
+        previous_light_weights: List::new(light_weights.clone())?,
+        current_light_weights: List::new(light_weights)?,
         pending_light_rewards: List::new(vec![0; light_count])?,
         accounts: List::new(accounts)?,
         ..Default::default()

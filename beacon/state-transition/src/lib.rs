@@ -20,6 +20,7 @@ mod context;
 mod error;
 pub mod genesis;
 pub mod helpers;
+pub mod light;
 pub mod per_block;
 pub mod per_epoch;
 pub mod per_slot;

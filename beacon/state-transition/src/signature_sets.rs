@@ -20,6 +20,7 @@ pub enum SignatureKind {
     ProposerSlashing { index: usize, header: u8 },
     VoteSlashing { index: usize, vote: u8 },
     SsfAggregate { index: usize },
+    LightCertificate,
 }
 
 impl SignatureKind {
@@ -39,6 +40,9 @@ impl SignatureKind {
                 index,
                 reason: SsfAggregateInvalid::BadSignature,
             },
+            SignatureKind::LightCertificate => {
+                BlockProcessingError::LightCertificate(crate::LightCertificateInvalid::BadSignature)
+            }
         }
     }
 }
@@ -233,6 +237,23 @@ pub fn collect_block_signature_sets<E: EthSpec>(
             SignatureKind::SsfAggregate { index },
             ssf_aggregate_signature_set(state, aggregate, index, spec, cache)?,
         ));
+    }
+    // The certificate's structure (slot range, committee, threshold) is checked by
+    // `process_light_certificate`; a certificate whose committee cannot be computed here adds no
+    // set and is refused there for its rule.
+    if let Some(certificate) = body.light_certificate.first() {
+        if let Ok(committee) = crate::light::get_light_committee(state, certificate.slot, spec) {
+            if !committee.is_empty() {
+                let set = crate::light::light_certificate_signature_set(
+                    state,
+                    certificate,
+                    &committee,
+                    spec,
+                    cache,
+                )?;
+                sets.push((SignatureKind::LightCertificate, set));
+            }
+        }
     }
     Ok(sets)
 }

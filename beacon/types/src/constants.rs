@@ -60,6 +60,16 @@ pub const SSF_ROUND_2_WEIGHT: u64 = 28;
 pub const PROPOSER_WEIGHT: u64 = 8;
 pub const WEIGHT_DENOMINATOR: u64 = 64;
 
+// Light reward weights per slot (out of WEIGHT_DENOMINATOR): a participation part for the
+// positions set in the carried certificate, a preference-entropy part for certified transactions
+// the payload included.
+pub const LIGHT_PARTICIPATION_WEIGHT: u64 = 48;
+pub const LIGHT_ENTROPY_WEIGHT: u64 = 16;
+
+/// Light committee sampling accepts a candidate when `weight * MAX_RANDOM_BYTE >=
+/// MAX_LIGHT_WEIGHT * random_byte` (the Altair sync-committee method).
+pub const MAX_RANDOM_BYTE: u64 = 255;
+
 /// Proposer sampling accepts a candidate when `stake * MAX_RANDOM_VALUE >= max_stake * r` for a
 /// 16-bit random `r` (Electra's `compute_proposer_index`).
 pub const MAX_RANDOM_VALUE: u64 = 65_535;

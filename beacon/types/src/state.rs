@@ -89,10 +89,14 @@ pub struct BeaconState<E: EthSpec> {
     pub light_pools: List<LightPool, LightOperatorRegistryLimit>,
     #[arbitrary(with = arbitrary_list)]
     pub light_holders: List<LightHolder, LightHolderLimit>,
-    /// `min(bond + P, MAX_LIGHT_WEIGHT)` per light operator, snapshotted at the last epoch
-    /// boundary (0 for inactive operators); committees are sampled from it.
+    /// `min(bond + P, MAX_LIGHT_WEIGHT)` per light operator, snapshotted at the boundary before
+    /// the previous epoch (0 for inactive operators): the previous epoch's committees were
+    /// sampled from it (certificates of that epoch are still carried and rewarded).
     #[arbitrary(with = arbitrary_list)]
-    pub light_weights: List<Gwei, LightOperatorRegistryLimit>,
+    pub previous_light_weights: List<Gwei, LightOperatorRegistryLimit>,
+    /// The same, snapshotted at the last epoch boundary: the current epoch's committees.
+    #[arbitrary(with = arbitrary_list)]
+    pub current_light_weights: List<Gwei, LightOperatorRegistryLimit>,
     /// Rewards earned this epoch by each light operator's pool, credited at the epoch boundary.
     #[arbitrary(with = arbitrary_list)]
     pub pending_light_rewards: List<Gwei, LightOperatorRegistryLimit>,
@@ -164,7 +168,8 @@ impl<E: EthSpec> BeaconState<E> {
         self.light_operators.apply_updates()?;
         self.light_pools.apply_updates()?;
         self.light_holders.apply_updates()?;
-        self.light_weights.apply_updates()?;
+        self.previous_light_weights.apply_updates()?;
+        self.current_light_weights.apply_updates()?;
         self.pending_light_rewards.apply_updates()?;
         self.accounts.apply_updates()?;
         self.pending_withdrawals.apply_updates()?;

@@ -1,6 +1,7 @@
 //! `process_block` (docs/spec/beacon-chain-operations.md#block-processing): one operation per file.
 mod process_block_header;
 mod process_execution_payload;
+mod process_inclusion_list_equivocation;
 mod process_justification_and_finalization;
 mod process_light_certificate;
 mod process_proposer_slashing;
@@ -14,10 +15,14 @@ pub use process_block_header::process_block_header;
 pub use process_execution_payload::{
     compute_payload_block_hash, get_expected_withdrawals, process_execution_payload,
 };
+pub use process_inclusion_list_equivocation::process_inclusion_list_equivocation;
 pub use process_justification_and_finalization::{
     get_ssf_slot_stakes, is_supermajority, process_justification_and_finalization,
 };
-pub use process_light_certificate::process_light_certificate;
+pub use process_light_certificate::{
+    get_certified_transactions, get_slot_light_issuance, increase_pending_light_reward,
+    process_light_certificate, process_light_certificate_rewards, CarriedCertificate,
+};
 pub use process_proposer_slashing::process_proposer_slashing;
 pub use process_randao::process_randao;
 pub use process_ssf_aggregate::{get_participation_flag_index, process_ssf_aggregate};
@@ -81,8 +86,9 @@ pub fn process_ssf_aggregates<E: EthSpec>(
     Ok(())
 }
 
-/// `process_block`: header, RANDAO, slashings, SSF aggregates, the light certificate, the
-/// execution payload and the staking requests it emitted.
+/// `process_block`: header, RANDAO, slashings, inclusion-list equivocations, SSF aggregates, the
+/// light certificate, the execution payload (which must honour the certified transactions), the
+/// certified slot's light rewards and the staking requests the payload emitted.
 pub fn process_block<E: EthSpec>(
     state: &mut BeaconState<E>,
     block: &BeaconBlock<E>,
@@ -90,6 +96,7 @@ pub fn process_block<E: EthSpec>(
     spec: &ChainSpec,
     caches: &mut TransitionCaches,
 ) -> Result<BlockOutcome, BlockProcessingError> {
+    let parent_slot = state.latest_block_header.slot;
     process_block_header(state, block, spec)?;
     process_randao(state, block, verify_signatures, spec, caches)?;
     let body = &block.body;
@@ -99,14 +106,17 @@ pub fn process_block<E: EthSpec>(
     for (index, slashing) in body.vote_slashings.iter().enumerate() {
         process_vote_slashing(state, slashing, index, verify_signatures, spec, caches)?;
     }
-    if !body.inclusion_list_equivocations.is_empty() {
-        return Err(BlockProcessingError::NotYetSupported(
-            "inclusion-list equivocations (light-committee work, issue 5)",
-        ));
+    for (index, evidence) in body.inclusion_list_equivocations.iter().enumerate() {
+        process_inclusion_list_equivocation(state, evidence, index, spec, caches)?;
     }
     process_ssf_aggregates(state, block, verify_signatures, spec, caches)?;
-    process_light_certificate(state, body)?;
-    process_execution_payload(state, body, spec, caches)?;
+    let carried =
+        process_light_certificate(state, block, parent_slot, verify_signatures, spec, caches)?;
+    let certified = get_certified_transactions(block);
+    process_execution_payload(state, body, &certified, spec, caches)?;
+    if let Some(carried) = &carried {
+        process_light_certificate_rewards(state, block, carried, spec)?;
+    }
     let staking_receipts = process_staking_requests(state, &body.staking_requests, spec, caches)?;
     Ok(BlockOutcome { staking_receipts })
 }

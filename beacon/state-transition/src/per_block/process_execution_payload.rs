@@ -1,12 +1,15 @@
 //! `process_execution_payload` (docs/spec/beacon-chain-operations.md#process_execution_payload).
 use crate::helpers::{compute_timestamp_at_slot, get_current_epoch, get_randao_mix};
-use crate::TransitionCaches;
 use crate::{BlockProcessingError, ChainSpec, ExecutionPayloadInvalid as Invalid, StateError};
-use rainbow_execution::{BuiltinEngine, ExecutionContext, ExecutionEngine, Ledger, PayloadOutcome};
+use crate::{LightCertificateInvalid, TransitionCaches};
+use rainbow_execution::{
+    is_inclusion_list_satisfied, BuiltinEngine, ExecutionContext, ExecutionEngine, Ledger,
+    PayloadOutcome,
+};
 use rainbow_types::milhouse::List;
 use rainbow_types::tree_hash::TreeHash;
 use rainbow_types::{
-    BeaconBlockBody, BeaconState, EthSpec, ExecutionPayloadHeader, Hash256, Withdrawal,
+    BeaconBlockBody, BeaconState, EthSpec, ExecutionPayloadHeader, Hash256, Transaction, Withdrawal,
 };
 
 /// `compute_payload_block_hash`: the `hash_tree_root` of the payload's header with `block_hash`
@@ -32,6 +35,7 @@ pub fn get_expected_withdrawals<E: EthSpec>(state: &BeaconState<E>) -> Vec<Withd
 pub fn process_execution_payload<E: EthSpec>(
     state: &mut BeaconState<E>,
     body: &BeaconBlockBody<E>,
+    certified: &[Transaction],
     spec: &ChainSpec,
     caches: &mut TransitionCaches,
 ) -> Result<PayloadOutcome, BlockProcessingError> {
@@ -80,6 +84,9 @@ pub fn process_execution_payload<E: EthSpec>(
         spec.preset.payload_gas_limit,
     )
     .map_err(Invalid::Execution)?;
+    let gas_left = payload.gas_limit.saturating_sub(outcome.gas_used);
+    is_inclusion_list_satisfied(&ledger, &payload.transactions, gas_left, certified, &context)
+        .map_err(|e| LightCertificateInvalid::InclusionListUnsatisfied(e.to_string()))?;
     let accounts_root = ledger.finish().map_err(StateError::Ledger)?;
     if payload.state_root != accounts_root {
         return Err(Invalid::StateRoot { expected: accounts_root, got: payload.state_root }.into());

@@ -5,7 +5,8 @@ use rainbow_lsm::light_pool::get_light_weight;
 use rainbow_types::milhouse::List;
 use rainbow_types::{BeaconState, EthSpec};
 
-/// `process_light_weights`: snapshots each light operator's sampling weight for the next epoch,
+/// `process_light_weights`: keeps the current snapshot as `previous_light_weights` and snapshots
+/// each light operator's sampling weight for the next epoch into `current_light_weights`,
 /// `min(bond + P, MAX_LIGHT_WEIGHT)`; zero for an operator whose bond is below `MIN_LIGHT_BOND`
 /// (deactivated) or whose `exit_epoch` has come.
 pub fn process_light_weights<E: EthSpec>(
@@ -25,8 +26,11 @@ pub fn process_light_weights<E: EthSpec>(
             }
         })
         .collect();
-    if state.light_weights.iter().ne(weights.iter()) {
-        state.light_weights = List::new(weights)?;
+    if state.previous_light_weights.iter().ne(state.current_light_weights.iter()) {
+        state.previous_light_weights = state.current_light_weights.clone();
+    }
+    if state.current_light_weights.iter().ne(weights.iter()) {
+        state.current_light_weights = List::new(weights)?;
     }
     Ok(())
 }

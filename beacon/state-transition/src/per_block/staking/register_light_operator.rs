@@ -37,7 +37,8 @@ pub fn process_register_light_operator<E: EthSpec>(
         exit_epoch: FAR_FUTURE_EPOCH,
     })?;
     state.light_pools.push(LightPool { bond: action.bond, balance: 0, shares: 0 })?;
-    state.light_weights.push(0)?;
+    state.previous_light_weights.push(0)?;
+    state.current_light_weights.push(0)?;
     state.pending_light_rewards.push(0)?;
     Ok(())
 }

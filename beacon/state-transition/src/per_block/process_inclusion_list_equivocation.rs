@@ -1,0 +1,50 @@
+//! `process_inclusion_list_equivocation` (docs/spec/light-committee.md#process_inclusion_list_equivocation).
+use crate::helpers::{get_current_epoch, penalize_light_operator};
+use crate::light::{get_light_committee, is_inclusion_list_equivocation, is_valid_inclusion_list};
+use crate::{
+    BlockProcessingError, ChainSpec, InclusionListInvalid as Invalid, StateError, TransitionCaches,
+};
+use rainbow_types::constants::FAR_FUTURE_EPOCH;
+use rainbow_types::{BeaconState, EthSpec, InclusionListEquivocation};
+
+/// `process_inclusion_list_equivocation`: two different lists signed for one slot and committee
+/// position (of the current or previous epoch) prove the position's operator equivocated. Both
+/// lists must be valid (in the committee, within `MAX_BYTES_PER_INCLUSION_LIST`, signed by the
+/// operator). The operator loses `MIN_LIGHT_BOND` from its bond (never from its LightETH pool)
+/// and is exited at the next epoch; evidence against an operator already exited is refused, so
+/// nobody is penalized twice. Signatures are verified here, not in the block's batch.
+pub fn process_inclusion_list_equivocation<E: EthSpec>(
+    state: &mut BeaconState<E>,
+    evidence: &InclusionListEquivocation,
+    index: usize,
+    spec: &ChainSpec,
+    caches: &mut TransitionCaches,
+) -> Result<(), BlockProcessingError> {
+    let fail = |reason| BlockProcessingError::InclusionListEquivocation { index, reason };
+    let (a, b) = (&evidence.signed_list_1, &evidence.signed_list_2);
+    if !is_inclusion_list_equivocation(&a.message, &b.message) {
+        return Err(fail(Invalid::NotConflicting));
+    }
+    let slot = a.message.slot;
+    let committee = match get_light_committee(state, slot, spec) {
+        Ok(committee) => committee,
+        Err(StateError::EpochOutOfRange { .. }) => {
+            return Err(fail(Invalid::SlotOutOfRange { slot, state_slot: state.slot }))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let operator = is_valid_inclusion_list(state, a, &committee, 1, spec, caches).map_err(fail)?;
+    is_valid_inclusion_list(state, b, &committee, 2, spec, caches).map_err(fail)?;
+    let i = usize::try_from(operator).map_err(|_| StateError::Overflow("index"))?;
+    let exit_epoch = get_current_epoch(state, spec).saturating_add(1);
+    let record = state
+        .light_operators
+        .get_mut(i)
+        .ok_or(StateError::MissingIndex { list: "light_operators", index: operator })?;
+    if record.exit_epoch != FAR_FUTURE_EPOCH {
+        return Err(fail(Invalid::OperatorExited(operator)));
+    }
+    record.exit_epoch = exit_epoch;
+    penalize_light_operator(state, operator, spec.preset.min_light_bond)?;
+    Ok(())
+}
