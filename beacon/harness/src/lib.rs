@@ -15,6 +15,7 @@ use rainbow_state_transition::helpers::{
     compute_epoch_at_slot, get_beacon_proposer_index, get_current_epoch, get_domain,
     get_expected_supply, get_seat_epoch, get_seats, get_total_supply,
 };
+use rainbow_state_transition::light::get_light_committee;
 use rainbow_state_transition::per_block::is_supermajority;
 use rainbow_state_transition::{
     initialize_beacon_state_from_genesis, process_slots, state_transition, BlockOutcome,
@@ -156,6 +157,8 @@ impl<E: EthSpec> Harness<E> {
         };
         harness.states.insert(genesis_root, state);
         harness.check_supply(&harness.head_state.clone());
+        // The genesis slot's light committee certifies the genesis block for slot 1.
+        harness.light_duties(0, &Strategy::honest());
         harness
     }
 
@@ -236,11 +239,18 @@ impl<E: EthSpec> Harness<E> {
                 && p.certificate.slot < slot
                 && compute_epoch_at_slot(p.certificate.slot, &self.spec) + 1 >= current
         });
+        // Evidence of the current or previous epoch against operators not yet exited.
         let equivocations = self
             .pending_inclusion_list_equivocations
             .iter()
             .filter(|e| {
-                compute_epoch_at_slot(e.signed_list_1.message.slot, &self.spec) + 1 >= current
+                let list = &e.signed_list_1.message;
+                compute_epoch_at_slot(list.slot, &self.spec) + 1 >= current
+                    && get_light_committee(&state, list.slot, &self.spec)
+                        .ok()
+                        .and_then(|c| c.get(list.position as usize).copied())
+                        .and_then(|o| state.light_operators.get(o as usize))
+                        .is_some_and(|o| o.exit_epoch == u64::MAX)
             })
             .take(E::MaxInclusionListEquivocations::to_usize())
             .cloned()

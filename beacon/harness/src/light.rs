@@ -79,6 +79,7 @@ impl<E: EthSpec> Harness<E> {
         let committee = get_light_committee(&state, slot, &self.spec).expect("light committee");
         let view = self.light_view();
         let mut lists = Vec::new();
+        let mut caught = Vec::new();
         for (position, operator) in committee.iter().enumerate() {
             if strategy.light_offline.contains(operator) {
                 continue;
@@ -89,7 +90,9 @@ impl<E: EthSpec> Harness<E> {
                 let other = InclusionList { transactions: VariableList::empty(), ..list.clone() };
                 let first = self.sign_inclusion_list(&state, *operator, list.clone());
                 let second = self.sign_inclusion_list(&state, *operator, other);
-                if first.message != second.message {
+                // One piece of evidence per operator and slot is enough.
+                if first.message != second.message && !caught.contains(operator) {
+                    caught.push(*operator);
                     self.pending_inclusion_list_equivocations.push(InclusionListEquivocation {
                         signed_list_1: first,
                         signed_list_2: second,
