@@ -1,13 +1,15 @@
 //! `rainbow`: one command line for the rainbow staking prototype.
 //!
-//! Today it holds key management (`rainbow keys`); nodes, light operators, devnets, genesis,
-//! transactions and conformance vectors join as their issues land.
+//! Today it holds key management (`rainbow keys`) and the spec writers' oracle
+//! (`rainbow spec-tests compute`); nodes, light operators, devnets, genesis, transactions and
+//! conformance vectors join as their issues land.
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::process::ExitCode;
 
 mod keys;
 mod output;
+mod spec_tests;
 
 /// Rainbow staking prototype: heavy and light staking services on one beacon chain.
 #[derive(Debug, Parser)]
@@ -22,12 +24,16 @@ enum Command {
     /// Keys: deterministic interop keys and EIP-2335 keystores.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Conformance tools for spec writers: evaluate spec functions on arbitrary inputs.
+    #[command(subcommand)]
+    SpecTests(spec_tests::SpecTestsCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Keys(command) => keys::run(command),
+        Command::SpecTests(command) => spec_tests::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
