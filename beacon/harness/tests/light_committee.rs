@@ -362,3 +362,72 @@ fn light_rewards_by_position_match_the_formula_to_the_gwei() {
     let sum: u64 = (0..8).map(|s| get_slot_light_issuance(&pre, s, &h.spec).unwrap()).sum();
     assert_eq!(sum, epoch_issuance);
 }
+
+#[test]
+fn inclusion_list_validation_names_each_rule() {
+    use rainbow_state_transition::light::is_valid_inclusion_list;
+    use rainbow_types::InclusionList;
+    let mut h = harness(Coupling::Strong);
+    h.extend(1, &Strategy::honest());
+    let state = h.state_at(1);
+    let committee = get_light_committee(&state, 1, &h.spec).unwrap();
+    let operator = committee[0];
+    let list = |position, transactions: Vec<Transaction>| InclusionList {
+        slot: 1,
+        position,
+        transactions: VariableList::new(transactions).unwrap(),
+    };
+    let mut caches = h.caches.clone();
+    let good = h.sign_inclusion_list(&state, operator, list(0, vec![transfer(&h, 20, 1)]));
+    assert_eq!(
+        is_valid_inclusion_list(&state, &good, &committee, 1, &h.spec, &mut caches),
+        Ok(operator)
+    );
+    let outside = h.sign_inclusion_list(&state, operator, list(16, vec![]));
+    assert_eq!(
+        is_valid_inclusion_list(&state, &outside, &committee, 1, &h.spec, &mut caches),
+        Err(InclusionListInvalid::PositionOutOfRange { position: 16, size: 16 })
+    );
+    // 8192 bytes at most: a list of many transactions beyond that is refused.
+    let big: Vec<Transaction> = (0..80).map(|i| transfer(&h, 20 + i % 8, 1 + i)).collect();
+    let bytes: u64 = big.iter().map(|t| t.0.len() as u64).sum();
+    assert!(bytes > 8192);
+    let large = h.sign_inclusion_list(&state, operator, list(0, big));
+    assert_eq!(
+        is_valid_inclusion_list(&state, &large, &committee, 1, &h.spec, &mut caches),
+        Err(InclusionListInvalid::TooLarge { bytes, max: 8192 })
+    );
+    // Signed by another operator than the position's.
+    let other = committee.iter().copied().find(|o| *o != operator).unwrap();
+    let forged = h.sign_inclusion_list(&state, other, list(0, vec![]));
+    assert_eq!(
+        is_valid_inclusion_list(&state, &forged, &committee, 2, &h.spec, &mut caches),
+        Err(InclusionListInvalid::BadSignature(2))
+    );
+}
+
+#[test]
+fn light_duties_rebase_lighteth_with_the_commission_to_the_bond() {
+    let mut h = harness(Coupling::Strong);
+    h.extend(1, &Strategy::honest());
+    let deposit = rainbow_types::StakingAction::LightDeposit(rainbow_types::OperatorAmount {
+        operator_index: 0,
+        amount: 10 * ETH,
+    });
+    let (r, _) = h.send_staking(20, deposit);
+    assert_eq!(r.status, 0);
+    let pool = *h.head_state.light_pools.get(0).unwrap();
+    assert_eq!(pool.balance, 10 * ETH);
+    // Through the next epoch boundary: the duties' rewards are credited and minted there.
+    let slots = 8 - h.slot % 8 + 1;
+    h.extend(slots, &Strategy::honest());
+    let after = *h.head_state.light_pools.get(0).unwrap();
+    assert_eq!(after.shares, pool.shares, "a rebase mints no shares");
+    assert!(
+        after.balance > pool.balance,
+        "the holder's LightETH grew: {} -> {}",
+        pool.balance,
+        after.balance
+    );
+    assert!(after.bond > pool.bond, "commission and the bond's part went to the bond");
+}
