@@ -239,7 +239,7 @@ impl<E: EthSpec> Harness<E> {
                 && p.certificate.slot < slot
                 && compute_epoch_at_slot(p.certificate.slot, &self.spec) + 1 >= current
         });
-        // Evidence of the current or previous epoch against operators not yet exited.
+        // Evidence of the current or previous epoch against operators not yet penalized.
         let equivocations = self
             .pending_inclusion_list_equivocations
             .iter()
@@ -250,7 +250,7 @@ impl<E: EthSpec> Harness<E> {
                         .ok()
                         .and_then(|c| c.get(list.position as usize).copied())
                         .and_then(|o| state.light_operators.get(o as usize))
-                        .is_some_and(|o| o.exit_epoch == u64::MAX)
+                        .is_some_and(|o| !o.slashed)
             })
             .take(E::MaxInclusionListEquivocations::to_usize())
             .cloned()

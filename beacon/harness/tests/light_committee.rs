@@ -300,7 +300,7 @@ fn an_equivocating_member_is_ignored_and_penalized_once() {
         refused,
         Some(B::InclusionListEquivocation {
             index: 0,
-            reason: InclusionListInvalid::OperatorExited(1)
+            reason: InclusionListInvalid::AlreadyPenalized(1)
         })
     );
 }

@@ -196,7 +196,7 @@ impl From<milhouse::Error> for BlockProcessingError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InclusionListInvalid {
     #[error(
-        "list for slot {slot}, outside the current and previous epochs (state at {state_slot})"
+        "list for slot {slot}, after the state's slot {state_slot} or before the previous epoch"
     )]
     SlotOutOfRange { slot: Slot, state_slot: Slot },
     #[error("position {position} is outside the committee of {size}")]
@@ -207,8 +207,8 @@ pub enum InclusionListInvalid {
     BadSignature(u8),
     #[error("the two lists are for different slots or positions, or are the same list")]
     NotConflicting,
-    #[error("light operator {0} has exited (already penalized)")]
-    OperatorExited(u64),
+    #[error("light operator {0} was already penalized for an equivocation")]
+    AlreadyPenalized(u64),
     #[error("no light operator is active at slot {0}: the committee is empty")]
     EmptyCommittee(Slot),
 }

@@ -221,6 +221,7 @@ pub fn initialize_beacon_state_from_genesis<E: EthSpec>(
             commission_bps: op.commission_bps,
             registration_epoch: GENESIS_EPOCH,
             exit_epoch: FAR_FUTURE_EPOCH,
+            slashed: false,
         });
         light_pools.push(LightPool { bond: op.bond, balance: 0, shares: 0 });
         light_weights.push(op.bond.min(preset.max_light_weight));

@@ -243,7 +243,7 @@ pub fn collect_block_signature_sets<E: EthSpec>(
     // set and is refused there for its rule.
     if let Some(certificate) = body.light_certificate.first() {
         if let Ok(committee) = crate::light::get_light_committee(state, certificate.slot, spec) {
-            if !committee.is_empty() {
+            if crate::light::is_valid_light_certificate(certificate, &committee, spec).is_ok() {
                 let set = crate::light::light_certificate_signature_set(
                     state,
                     certificate,

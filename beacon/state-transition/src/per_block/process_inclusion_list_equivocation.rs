@@ -4,15 +4,16 @@ use crate::light::{get_light_committee, is_inclusion_list_equivocation, is_valid
 use crate::{
     BlockProcessingError, ChainSpec, InclusionListInvalid as Invalid, StateError, TransitionCaches,
 };
-use rainbow_types::constants::FAR_FUTURE_EPOCH;
 use rainbow_types::{BeaconState, EthSpec, InclusionListEquivocation};
 
 /// `process_inclusion_list_equivocation`: two different lists signed for one slot and committee
 /// position (of the current or previous epoch) prove the position's operator equivocated. Both
 /// lists must be valid (in the committee, within `MAX_BYTES_PER_INCLUSION_LIST`, signed by the
-/// operator). The operator loses `MIN_LIGHT_BOND` from its bond (never from its LightETH pool)
-/// and is exited at the next epoch; evidence against an operator already exited is refused, so
-/// nobody is penalized twice. Signatures are verified here, not in the block's batch.
+/// operator), for a slot not after the block's. The operator loses `MIN_LIGHT_BOND` from its bond
+/// (never from its LightETH pool), is marked `slashed` and exits at the next epoch (or earlier,
+/// if it was already exiting); evidence against a `slashed` operator is refused, so nobody is
+/// penalized twice, while a voluntary exit does not escape the penalty. Signatures are verified
+/// here, not in the block's batch.
 pub fn process_inclusion_list_equivocation<E: EthSpec>(
     state: &mut BeaconState<E>,
     evidence: &InclusionListEquivocation,
@@ -26,6 +27,9 @@ pub fn process_inclusion_list_equivocation<E: EthSpec>(
         return Err(fail(Invalid::NotConflicting));
     }
     let slot = a.message.slot;
+    if slot > state.slot {
+        return Err(fail(Invalid::SlotOutOfRange { slot, state_slot: state.slot }));
+    }
     let committee = match get_light_committee(state, slot, spec) {
         Ok(committee) => committee,
         Err(StateError::EpochOutOfRange { .. }) => {
@@ -41,10 +45,11 @@ pub fn process_inclusion_list_equivocation<E: EthSpec>(
         .light_operators
         .get_mut(i)
         .ok_or(StateError::MissingIndex { list: "light_operators", index: operator })?;
-    if record.exit_epoch != FAR_FUTURE_EPOCH {
-        return Err(fail(Invalid::OperatorExited(operator)));
+    if record.slashed {
+        return Err(fail(Invalid::AlreadyPenalized(operator)));
     }
-    record.exit_epoch = exit_epoch;
+    record.slashed = true;
+    record.exit_epoch = record.exit_epoch.min(exit_epoch);
     penalize_light_operator(state, operator, spec.preset.min_light_bond)?;
     Ok(())
 }

@@ -139,7 +139,7 @@ pub fn get_slot_light_issuance<E: EthSpec>(
 /// each certified transaction the payload included is worth `floor(floor(L * 16 / 64) / n)` for
 /// `n` certified transactions, split equally (rounded down) among the `k` positions whose lists
 /// held it. Under weak coupling the proposer earns `WEAK_COUPLING_CARRY_REWARD_BPS` of `L` for
-/// carrying the certificate (heavy reward, on top of `I_L`). Rewards accrue in
+/// carrying the certificate (heavy reward, on top of `I_L`), unless it is slashed. Rewards accrue in
 /// `pending_light_rewards` (minted when credited at the epoch boundary); penalties are burned
 /// at once. Undistributed amounts are not minted.
 pub fn process_light_certificate_rewards<E: EthSpec>(
@@ -188,7 +188,11 @@ pub fn process_light_certificate_rewards<E: EthSpec>(
             }
         }
     }
-    if spec.config.coupling == Coupling::Weak {
+    let proposer_slashed = usize::try_from(block.proposer_index)
+        .ok()
+        .and_then(|i| state.heavy_operators.get(i))
+        .is_none_or(|o| o.slashed);
+    if spec.config.coupling == Coupling::Weak && !proposer_slashed {
         let carry = mul_div(issuance, spec.config.weak_coupling_carry_reward_bps, 10_000)?;
         increase_pending_heavy_reward(state, block.proposer_index, carry)?;
     }

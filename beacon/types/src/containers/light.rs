@@ -32,6 +32,8 @@ pub struct LightOperator {
     pub registration_epoch: Epoch,
     /// `FAR_FUTURE_EPOCH` until the operator exits.
     pub exit_epoch: Epoch,
+    /// Penalized for an inclusion-list equivocation (never twice).
+    pub slashed: bool,
 }
 
 /// The balances behind a light operator, at the same index: its bond (the only stake at risk) and

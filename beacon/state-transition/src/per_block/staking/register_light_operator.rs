@@ -35,6 +35,7 @@ pub fn process_register_light_operator<E: EthSpec>(
         commission_bps: action.commission_bps,
         registration_epoch: get_current_epoch(state, spec),
         exit_epoch: FAR_FUTURE_EPOCH,
+        slashed: false,
     })?;
     state.light_pools.push(LightPool { bond: action.bond, balance: 0, shares: 0 })?;
     state.previous_light_weights.push(0)?;
