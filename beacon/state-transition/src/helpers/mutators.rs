@@ -79,6 +79,23 @@ pub fn increase_pending_heavy_reward<E: EthSpec>(
     Ok(())
 }
 
+/// `increase_pending_light_reward`.
+pub fn increase_pending_light_reward<E: EthSpec>(
+    state: &mut BeaconState<E>,
+    index: u64,
+    reward: u64,
+) -> Result<(), StateError> {
+    if reward == 0 {
+        return Ok(());
+    }
+    let pending = usize::try_from(index)
+        .ok()
+        .and_then(|i| state.pending_light_rewards.get_mut(i))
+        .ok_or(StateError::MissingIndex { list: "pending_light_rewards", index })?;
+    *pending = pending.checked_add(reward).ok_or(StateError::Overflow("pending light reward"))?;
+    Ok(())
+}
+
 /// `slash_heavy_operator`: reaches the operator's unbonding entries created at or after
 /// `infraction_epoch` (bond withdrawals, exits and undelegations alike) and its redelegation
 /// entries of that age (at their destination, `slash_redelegations`), marks it slashed and

@@ -4,7 +4,8 @@
 //! committee of the certified slot is paid and penalized.
 use crate::helpers::{
     compute_epoch_at_slot, get_heavy_issuance, get_light_issuance, get_seat_epoch, get_seats,
-    get_total_seat_stake, increase_pending_heavy_reward, mul_div, penalize_light_operator,
+    get_total_seat_stake, increase_pending_heavy_reward, increase_pending_light_reward, mul_div,
+    penalize_light_operator,
 };
 use crate::light::{
     compute_inclusion_list_root, get_light_committee, is_valid_light_certificate,
@@ -196,22 +197,5 @@ pub fn process_light_certificate_rewards<E: EthSpec>(
         let carry = mul_div(issuance, spec.config.weak_coupling_carry_reward_bps, 10_000)?;
         increase_pending_heavy_reward(state, block.proposer_index, carry)?;
     }
-    Ok(())
-}
-
-/// `increase_pending_light_reward`.
-pub fn increase_pending_light_reward<E: EthSpec>(
-    state: &mut BeaconState<E>,
-    index: LightOperatorIndex,
-    reward: u64,
-) -> Result<(), StateError> {
-    if reward == 0 {
-        return Ok(());
-    }
-    let pending = usize::try_from(index)
-        .ok()
-        .and_then(|i| state.pending_light_rewards.get_mut(i))
-        .ok_or(StateError::MissingIndex { list: "pending_light_rewards", index })?;
-    *pending = pending.checked_add(reward).ok_or(StateError::Overflow("pending light reward"))?;
     Ok(())
 }
