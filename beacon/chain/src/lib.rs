@@ -1,0 +1,1 @@
+//! Block import, operation pools and heavy-operator duties with slashing protection

@@ -1,0 +1,1 @@
+//! libp2p networking: gossipsub topics and ssz_snappy request/response

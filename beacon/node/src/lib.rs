@@ -1,0 +1,1 @@
+//! The beacon node: tokio services wiring chain and network, HTTP API, SSE events, metrics
