@@ -106,7 +106,10 @@ round_trip!(
     LightCertificate<MinimalEthSpec>,
     CertifiedTransaction<MainnetEthSpec>,
     LightCertificate<MainnetEthSpec>,
+    LightCertificateEnvelope<MinimalEthSpec>,
+    LightCertificateEnvelope<MainnetEthSpec>,
 );
+round_trip!(p2p_containers, 4096, StatusMessage, BlocksByRangeRequest, BlocksByRootRequest);
 round_trip!(
     execution_containers,
     8192,

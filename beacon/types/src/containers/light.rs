@@ -231,3 +231,27 @@ pub struct LightCertificate<E: EthSpec> {
     pub participation: BitVector<E::LightCommitteeSize>,
     pub signature: SignatureBytes,
 }
+
+/// What the `light_certificate` gossip topic carries: a certificate with the merged list it
+/// certifies, so that any proposer that receives it can carry it
+/// (docs/spec/p2p-interface.md#light_certificate). `hash_tree_root(certified_transactions)` must
+/// equal `certificate.inclusion_list_root`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    Encode,
+    Decode,
+    TreeHash,
+    arbitrary::Arbitrary,
+)]
+#[serde(bound = "E: EthSpec")]
+#[arbitrary(bound = "E: EthSpec")]
+pub struct LightCertificateEnvelope<E: EthSpec> {
+    pub certificate: LightCertificate<E>,
+    pub certified_transactions: VariableList<CertifiedTransaction<E>, E::MaxCertifiedTransactions>,
+}

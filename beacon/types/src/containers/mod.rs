@@ -5,6 +5,7 @@ mod heavy;
 mod light;
 mod lsm;
 mod misc;
+mod p2p;
 
 pub use block::*;
 pub use execution::*;
@@ -12,3 +13,4 @@ pub use heavy::*;
 pub use light::*;
 pub use lsm::*;
 pub use misc::*;
+pub use p2p::*;
