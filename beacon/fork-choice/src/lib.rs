@@ -128,10 +128,9 @@ impl ForkChoice {
                 finalized_slot: self.finalized.slot,
             });
         }
-        let parent_root = node.parent.ok_or(ForkChoiceError::UnknownParent {
-            root: node.root,
-            parent: Root::ZERO,
-        })?;
+        let parent_root = node
+            .parent
+            .ok_or(ForkChoiceError::UnknownParent { root: node.root, parent: Root::ZERO })?;
         let parent = self
             .nodes
             .get(&parent_root)

@@ -11,8 +11,14 @@ fn cp(slot: Slot, n: u8) -> Checkpoint {
 fn block(fc: &mut ForkChoice, n: u8, parent: u8, slot: Slot) {
     let j = fc.justified();
     let f = fc.finalized();
-    fc.on_block(ProtoNode { root: r(n), parent: Some(r(parent)), slot, justified: j, finalized: f })
-        .unwrap();
+    fc.on_block(ProtoNode {
+        root: r(n),
+        parent: Some(r(parent)),
+        slot,
+        justified: j,
+        finalized: f,
+    })
+    .unwrap();
 }
 
 fn stakes(n: u64) -> HashMap<HeavyOperatorIndex, Gwei> {
