@@ -1,12 +1,14 @@
 //! `rainbow`: one command line for the rainbow staking prototype.
 //!
-//! Today it holds key management (`rainbow keys`) and the spec writers' oracle
-//! (`rainbow spec-tests compute`); nodes, light operators, devnets, genesis, transactions and
-//! conformance vectors join as their issues land.
+//! Today: a beacon node (`rainbow beacon`), devnet genesis (`rainbow genesis`), key management
+//! (`rainbow keys`) and the spec writers' oracle (`rainbow spec-tests compute`); light
+//! operators, devnets, transactions and conformance vectors join as their issues land.
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::process::ExitCode;
 
+mod beacon;
+mod genesis;
 mod keys;
 mod output;
 mod spec_tests;
@@ -21,6 +23,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run a beacon node: libp2p networking, the chain, duties of the keys it holds, HTTP API.
+    Beacon(beacon::BeaconArgs),
+    /// Write the genesis and configuration files of a new devnet.
+    Genesis(genesis::GenesisArgs),
     /// Keys: deterministic interop keys and EIP-2335 keystores.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -32,6 +38,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Beacon(args) => beacon::run(args),
+        Command::Genesis(args) => genesis::run(args),
         Command::Keys(command) => keys::run(command),
         Command::SpecTests(command) => spec_tests::run(command),
     };

@@ -192,6 +192,36 @@ impl<E: EthSpec> BeaconChain<E> {
         Ok(state)
     }
 
+    /// The post-state of block `root` without touching the caches (for readers such as the
+    /// HTTP API): memory, a stored snapshot, or a replay with scratch caches. `None` when the
+    /// block is unknown.
+    pub fn load_state_readonly(&self, root: &Root) -> Result<Option<BeaconState<E>>, ChainError> {
+        if let Some(state) = self.states.get(root) {
+            return Ok(Some(state.clone()));
+        }
+        if let Some(state) = self.store.get_state(root)? {
+            return Ok(Some(state));
+        }
+        if !self.store.has_block(root)? {
+            return Ok(None);
+        }
+        let mut scratch = Self {
+            spec: self.spec.clone(),
+            store: self.store.clone(),
+            fork_choice: ForkChoice::new(*root, 0),
+            states: HashMap::new(),
+            caches: TransitionCaches::new(),
+            head_root: self.head_root,
+            head_state: self.head_state.clone(),
+            genesis_block_root: self.genesis_block_root,
+            genesis_validators_root: self.genesis_validators_root,
+            genesis_time: self.genesis_time,
+            pools: OperationPools::default(),
+            mempool: Mempool::new(MempoolConfig::default()),
+        };
+        scratch.load_state(root).map(Some)
+    }
+
     /// The head state advanced (on a copy) to `slot`.
     pub fn state_at_slot(&self, slot: Slot) -> Result<BeaconState<E>, ChainError> {
         let mut state = self.head_state.clone();

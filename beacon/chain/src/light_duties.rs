@@ -124,7 +124,8 @@ impl<E: EthSpec> BeaconChain<E> {
     }
 
     /// Aggregates the pool's certificate votes of `slot`: for the message with the most positions
-    /// (at least the threshold) whose merged list we hold, the certificate and the list.
+    /// (at least the threshold) whose merged list we hold, the certificate and the list; `None`
+    /// when there is none or the pool already holds it.
     pub fn produce_certificate(
         &mut self,
         slot: Slot,
@@ -159,11 +160,14 @@ impl<E: EthSpec> BeaconChain<E> {
                 certified_transactions: VariableList::new(merged.clone()).unwrap_or_default(),
             });
         }
-        if let Some(envelope) = &best {
-            if !self.pools.certificates.contains(envelope) {
+        // A certificate already in the pool (from gossip: another node aggregated the same
+        // votes) is not made again.
+        match best {
+            Some(envelope) if !self.pools.certificates.contains(&envelope) => {
                 self.pools.certificates.push(envelope.clone());
+                Ok(Some(envelope))
             }
+            _ => Ok(None),
         }
-        Ok(best)
     }
 }

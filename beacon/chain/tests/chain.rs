@@ -66,6 +66,7 @@ fn two_chains_finalize_every_slot_under_strong_coupling() {
     a.produce_inclusion_lists(0, &keys).unwrap();
     a.produce_certificate_votes(0, &keys).unwrap();
     assert!(a.produce_certificate(0).unwrap().is_some());
+    assert!(a.produce_certificate(0).unwrap().is_none(), "made once");
     for s in 1..=20 {
         slot(&mut a, &mut b, s, &keys, &sp);
         let block = a.store.get_block(&a.head_root).unwrap().unwrap();

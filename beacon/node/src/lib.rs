@@ -1,1 +1,13 @@
-//! The beacon node: tokio services wiring chain and network, HTTP API, SSE events, metrics
+//! The beacon node (docs/beacon-node.md): tokio services wiring the chain to the network, the
+//! slot timer that runs the duties of the keys the node holds, range sync, the HTTP API with
+//! server-sent events, and Prometheus metrics (docs/metrics.md).
+
+pub mod api;
+pub mod config;
+pub mod events;
+pub mod metrics;
+mod service;
+mod sync;
+
+pub use config::NodeConfig;
+pub use service::run_node;

@@ -1,0 +1,17 @@
+//! What `rainbow beacon` hands the node.
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct NodeConfig {
+    /// Holds `chain/` (LevelDB) and `network/key`.
+    pub datadir: PathBuf,
+    pub listen_address: IpAddr,
+    pub port: u16,
+    /// Multiaddrs dialed at start and whenever disconnected.
+    pub peers: Vec<String>,
+    pub http_address: IpAddr,
+    pub http_port: u16,
+    /// Serve `/metrics` on the HTTP port.
+    pub metrics: bool,
+}
