@@ -458,14 +458,12 @@ impl<E: EthSpec> Service<E> {
                         .try_send(NetworkEvent::PeerConnected { peer: peer_id, outbound });
                 }
             }
-            SwarmEvent::ConnectionClosed { peer_id, num_established, .. } => {
-                if num_established == 0 {
-                    if let Ok(mut table) = self.peers.write() {
-                        table.connected.remove(&peer_id);
-                    }
-                    info!(peer = %peer_id, "peer disconnected");
-                    let _ = self.events.try_send(NetworkEvent::PeerDisconnected { peer: peer_id });
+            SwarmEvent::ConnectionClosed { peer_id, num_established: 0, .. } => {
+                if let Ok(mut table) = self.peers.write() {
+                    table.connected.remove(&peer_id);
                 }
+                info!(peer = %peer_id, "peer disconnected");
+                let _ = self.events.try_send(NetworkEvent::PeerDisconnected { peer: peer_id });
             }
             _ => {}
         }

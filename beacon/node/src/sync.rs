@@ -164,7 +164,7 @@ impl<E: EthSpec> Node<E> {
                 let target = self.sync.peers.get(&peer).map(|s| s.head_slot).unwrap_or(0);
                 let next =
                     last.map(|s| s.saturating_add(1)).unwrap_or(start.saturating_add(SYNC_BATCH));
-                if next <= target && !blocks.is_empty() || (blocks.is_empty() && next <= target) {
+                if next <= target {
                     self.request_range(peer, next);
                 }
             }

@@ -1,6 +1,9 @@
 //! The raw key-value interface every backend implements.
 use std::fmt::Debug;
 
+/// `(key, value)` pairs of one column, in key order.
+pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// What a key belongs to. On disk a key is the column's byte followed by the key, so one
 /// backend keyspace holds every column and a batch can span columns atomically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -121,7 +124,7 @@ pub trait KeyValueStore: Send + Sync + Debug {
     fn write(&self, batch: Batch) -> Result<(), StoreError>;
 
     /// Every `(key, value)` of `column` in key order (keys without the column prefix).
-    fn entries(&self, column: Column) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
+    fn entries(&self, column: Column) -> Result<Entries, StoreError>;
 
     fn put(&self, column: Column, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
         let mut batch = Batch::new();

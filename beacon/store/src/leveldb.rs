@@ -1,7 +1,7 @@
 //! The LevelDB backend: `rusty-leveldb` (pure Rust). Its handle is single-threaded (`Rc`
 //! inside), so one thread owns the database and serves requests sent over a channel; the store
 //! handle is `Send + Sync` and cheap to share.
-use crate::kv::{Batch, BatchOp, Column, KeyValueStore, StoreError};
+use crate::kv::{Batch, BatchOp, Column, Entries, KeyValueStore, StoreError};
 use parking_lot::Mutex;
 use rusty_leveldb::{LdbIterator, Options, WriteBatch, DB};
 use std::path::{Path, PathBuf};
@@ -13,7 +13,7 @@ type Reply<T> = mpsc::SyncSender<Result<T, StoreError>>;
 enum Request {
     Get(Vec<u8>, Reply<Option<Vec<u8>>>),
     Write(Batch, Reply<()>),
-    Entries(u8, Reply<Vec<(Vec<u8>, Vec<u8>)>>),
+    Entries(u8, Reply<Entries>),
     Close(Reply<()>),
 }
 
@@ -136,7 +136,7 @@ fn serve(db: &mut DB, requests: mpsc::Receiver<Request>) {
     let _ = db.close();
 }
 
-fn entries(db: &mut DB, prefix: u8) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+fn entries(db: &mut DB, prefix: u8) -> Result<Entries, StoreError> {
     let mut iter = db.new_iter().map_err(backend)?;
     iter.seek(&[prefix]);
     let mut out = Vec::new();
@@ -163,7 +163,7 @@ impl KeyValueStore for LevelDbStore {
         self.call(|reply| Request::Write(batch, reply))
     }
 
-    fn entries(&self, column: Column) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn entries(&self, column: Column) -> Result<Entries, StoreError> {
         self.call(|reply| Request::Entries(column.prefix(), reply))
     }
 }

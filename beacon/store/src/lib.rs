@@ -20,6 +20,6 @@ mod leveldb;
 mod memory;
 
 pub use beacon_store::{BeaconStore, StoredMeta};
-pub use kv::{Batch, BatchOp, Column, KeyValueStore, StoreError};
+pub use kv::{Batch, BatchOp, Column, Entries, KeyValueStore, StoreError};
 pub use leveldb::LevelDbStore;
 pub use memory::MemoryStore;

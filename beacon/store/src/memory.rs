@@ -1,5 +1,5 @@
 //! The in-memory backend (tests).
-use crate::kv::{Batch, BatchOp, Column, KeyValueStore, StoreError};
+use crate::kv::{Batch, BatchOp, Column, Entries, KeyValueStore, StoreError};
 use parking_lot::RwLock;
 use std::collections::BTreeMap;
 
@@ -34,7 +34,7 @@ impl KeyValueStore for MemoryStore {
         Ok(())
     }
 
-    fn entries(&self, column: Column) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn entries(&self, column: Column) -> Result<Entries, StoreError> {
         let start = vec![column.prefix()];
         Ok(self
             .map
