@@ -26,9 +26,18 @@ fn get(port: u16, path: &str) -> Option<(u16, Value)> {
 }
 
 fn get_raw(port: u16, path: &str) -> Option<(u16, String)> {
+    request(port, "GET", path, "")
+}
+
+fn request(port: u16, method: &str, path: &str, body: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
     let status: u16 = response.split_whitespace().nth(1)?.parse().ok()?;
@@ -175,6 +184,69 @@ fn three_nodes_finalize_a_late_joiner_syncs_and_a_killed_node_recovers() {
             .contains("rainbow_gossip_messages_total{topic=\"beacon_block\",outcome=\"accept\"}"),
         "{metrics}"
     );
+
+    // Bad requests get a 4xx with a message, never a crash.
+    for (path, code) in [
+        ("/eth/v1/beacon/headers/notaslot", 400),
+        ("/eth/v1/beacon/headers/99999999", 404),
+        ("/eth/v1/beacon/headers/0x12", 400),
+        ("/rainbow/v0/accounts/0x12", 400),
+        ("/rainbow/v0/light_committee/x", 400),
+        ("/eth/v1/events?topics=bogus", 400),
+        ("/no/such/route", 404),
+    ] {
+        let (got, body) = get_raw(a.http, path).unwrap();
+        assert_eq!(got, code, "{path}: {body}");
+        assert!(body.contains("\"message\""), "{path}: {body}");
+    }
+    for body in ["{", "{\"transaction\": \"zz\"}", "{\"transaction\": \"0x00\"}"] {
+        let (got, text) = request(a.http, "POST", "/rainbow/v0/transactions", body).unwrap();
+        assert_eq!(got, 400, "{body}: {text}");
+    }
+    let huge = format!("{{\"transaction\": \"0x{}\"}}", "00".repeat(300_000));
+    assert_eq!(request(a.http, "POST", "/rainbow/v0/transactions", &huge).map(|r| r.0), Some(413));
+
+    // A transfer posted to one node is gossiped, listed, certified and executed everywhere.
+    let (_, spec) = get(a.http, "/eth/v1/config/spec").unwrap();
+    let chain_id: u64 = spec["data"]["EXECUTION_CHAIN_ID"].as_str().unwrap().parse().unwrap();
+    let to = rainbow_types::Address::repeat_byte(0x77);
+    let message = rainbow_types::TransactionMessage {
+        chain_id,
+        nonce: 0,
+        gas_price: 1,
+        action: rainbow_types::TransactionAction::Transfer(rainbow_types::Transfer {
+            to,
+            amount: 12_345,
+        }),
+    };
+    let signed =
+        rainbow_execution::sign_transaction(message, &rainbow_execution::interop_execution_key(6))
+            .unwrap();
+    let tx = rainbow_execution::encode_transaction(&signed).unwrap();
+    let body = format!("{{\"transaction\": \"0x{}\"}}", hex::encode(&tx.0[..]));
+    let (code, text) = request(b.http, "POST", "/rainbow/v0/transactions", &body).unwrap();
+    assert_eq!(code, 200, "{text}");
+    c.wait("the transfer on chain", slots * 15, |n| {
+        get(n.http, &format!("/rainbow/v0/accounts/{to}"))
+            .is_some_and(|(_, v)| v["data"]["balance_gwei"].as_u64() == Some(12_345))
+    });
+
+    // Server-sent events: a subscriber sees finality move.
+    let mut stream = TcpStream::connect(("127.0.0.1", a.http)).unwrap();
+    stream.set_read_timeout(Some(slots * 10)).unwrap();
+    write!(
+        stream,
+        "GET /eth/v1/events?topics=finalized_checkpoint,head HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    .unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while !seen.contains("event: finalized_checkpoint") {
+        let n = stream.read(&mut buf).expect("events arrive");
+        assert!(n > 0, "stream closed: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(seen.contains("text/event-stream"), "{seen}");
 
     // A node with no keys that starts late syncs to the head by range.
     let target = a.slot_of("head_slot");

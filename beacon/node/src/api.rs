@@ -533,8 +533,16 @@ async fn submit_transaction<E: EthSpec>(
     State(ctx): State<ApiContext<E>>,
     body: Result<Json<SubmitTransaction>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult {
-    let Json(body) =
-        body.map_err(|e| bad_request(format!("body must be {{\"transaction\": \"0x…\"}}: {e}")))?;
+    let Json(body) = body.map_err(|e| {
+        let status = match e.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        ApiError(
+            status,
+            format!("body must be {{\"transaction\": \"0x…\"}} within {MAX_BODY_BYTES} bytes: {e}"),
+        )
+    })?;
     let hex_str = body
         .transaction
         .strip_prefix("0x")
