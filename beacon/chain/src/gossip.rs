@@ -129,6 +129,10 @@ impl<E: EthSpec> BeaconChain<E> {
         if data.slot > current_slot {
             return Err(ignore("aggregate from the future"));
         }
+        let current_epoch = compute_epoch_at_slot(current_slot, &self.spec);
+        if compute_epoch_at_slot(data.slot, &self.spec).saturating_add(1) < current_epoch {
+            return Err(ignore("aggregate older than the previous epoch"));
+        }
         if data.target != (Checkpoint { slot: data.slot, root: data.head_root }) {
             return Err(reject("target is not (slot, head_root)"));
         }

@@ -48,6 +48,7 @@ impl<E: EthSpec> OperationPools<E> {
     pub fn on_block(&mut self, block: &BeaconBlock<E>) {
         let body = &block.body;
         self.proposer_slashings.retain(|s| !body.proposer_slashings.contains(s));
+        self.aggregates.retain(|a| !body.ssf_aggregates.contains(a));
         self.vote_slashings.retain(|s| !body.vote_slashings.contains(s));
         self.inclusion_list_equivocations
             .retain(|e| !body.inclusion_list_equivocations.contains(e));

@@ -460,6 +460,8 @@ impl<E: EthSpec> Node<E> {
             match phase {
                 Phase::Propose => {
                     self.ask_peers_for_status();
+                    // Votes that arrived since the last block may have moved the head.
+                    self.chain.lock().recompute_head()?;
                     if slot > 0 {
                         self.propose(slot)?;
                     }
@@ -485,6 +487,7 @@ impl<E: EthSpec> Node<E> {
                     }
                 }
                 Phase::ViewFreeze => {
+                    self.chain.lock().recompute_head()?;
                     let votes = self.chain.lock().produce_certificate_votes(slot, &self.keys)?;
                     for vote in votes {
                         self.network.publish(PubsubMessage::LightCertificateVote(vote));
@@ -499,7 +502,7 @@ impl<E: EthSpec> Node<E> {
                     }
                     let mut chain = self.chain.lock();
                     if chain.is_our_proposal(slot.saturating_add(1), &self.keys) {
-                        let state = chain.head_state.clone();
+                        let state = chain.state_at_slot(slot)?;
                         for aggregate in chain.aggregates_from_votes(&state, |s| s == slot) {
                             self.network.publish(PubsubMessage::SsfAggregate(Box::new(aggregate)));
                         }
