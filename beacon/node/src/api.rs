@@ -235,7 +235,7 @@ fn header_json<E: EthSpec>(chain: &BeaconChain<E>, root: Root) -> ApiResult {
             .get_block(&root)
             .map_err(internal)?
             .ok_or_else(|| not_found(format!("block {root} not found")))?;
-        (block.message.to_header(), format!("{:?}", block.signature))
+        (block.message.to_header(), format!("0x{}", hex::encode(block.signature.as_bytes())))
     };
     let canonical = chain.canonical_root_at(header.slot).ok().flatten() == Some(root)
         || root == chain.genesis_block_root;

@@ -25,6 +25,10 @@ use std::time::Instant;
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
 
+/// A node whose head is more slots behind the clock than this is syncing: it performs no duties
+/// and does not validate non-block gossip. (A chain stalled this long needs an operator anyway.)
+pub(crate) const MAX_SLOTS_BEHIND_FOR_DUTIES: Slot = 64;
+
 /// The points of a slot (basis points of its duration) at which the node acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -91,6 +95,10 @@ pub async fn run_node<E: EthSpec>(
     spec: ChainSpec,
     keys: Keys,
 ) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        genesis.genesis_time > 0,
+        "the chain configuration's GENESIS_TIME is 0: pass --config with the config.yaml that `rainbow genesis` wrote"
+    );
     std::fs::create_dir_all(&config.datadir)
         .with_context(|| format!("cannot create --datadir {}", config.datadir.display()))?;
     let kv: Arc<dyn KeyValueStore> = Arc::new(LevelDbStore::open(&config.datadir.join("chain"))?);
@@ -124,6 +132,13 @@ pub async fn run_node<E: EthSpec>(
         config.port
     )
     .parse()?;
+    // libp2p reports a busy port only later, in an event: check it up front.
+    std::net::TcpListener::bind((config.listen_address, config.port)).with_context(|| {
+        format!(
+            "cannot listen on {}:{} (in use? choose another --port)",
+            config.listen_address, config.port
+        )
+    })?;
     let key = load_or_create_network_key(&config.datadir)?;
     let (network, mut net_events) =
         start_network::<E>(NetworkConfig { listen_addr, static_peers, fork_digest }, key)?;
@@ -290,7 +305,7 @@ impl<E: EthSpec> Node<E> {
                         json!({
                             "slot": chain.head_slot().to_string(),
                             "block": chain.head_root,
-                            "state": chain.head_state.latest_block_header.state_root,
+                            "state": if chain.head_root == imported.root { block.message.state_root } else { rainbow_types::Root::ZERO },
                         }),
                     );
                 }
@@ -354,9 +369,20 @@ impl<E: EthSpec> Node<E> {
 
     fn on_gossip(&mut self, peer: PeerId, message: PubsubMessage<E>) -> GossipOutcome {
         let current = self.current_slot();
+        let behind = current.saturating_sub(self.chain.lock().head_slot());
+        let is_block = matches!(message, PubsubMessage::BeaconBlock(_));
+        // Far behind (syncing): our state cannot judge today's messages; drop them unchecked
+        // rather than spend a long `process_slots` on each.
+        if !is_block && behind > MAX_SLOTS_BEHIND_FOR_DUTIES {
+            return GossipOutcome::Ignore;
+        }
+        // A little behind: what our state refuses may be valid on the peers' newer head, so a
+        // refusal does not cost the peer.
+        let lenient = behind > 2;
         let verdict = |r: Result<(), GossipError>| match r {
             Ok(()) => GossipOutcome::Accept,
             Err(GossipError::Ignore(_)) => GossipOutcome::Ignore,
+            Err(GossipError::Reject(_)) if lenient => GossipOutcome::Ignore,
             Err(GossipError::Reject(reason)) => GossipOutcome::Reject(reason),
         };
         match message {
@@ -456,6 +482,19 @@ impl<E: EthSpec> Node<E> {
 
     fn on_phase(&mut self, slot: Slot, phase: Phase) {
         self.metrics.current_slot.store(slot, Ordering::Relaxed);
+        let behind = slot.saturating_sub(self.chain.lock().head_slot());
+        if behind > MAX_SLOTS_BEHIND_FOR_DUTIES {
+            // Syncing: duties on a state this old would be wrong and slow; keep asking peers.
+            if phase == Phase::Propose {
+                info!(
+                    slot,
+                    head_slot = slot.saturating_sub(behind),
+                    "syncing; duties wait until the head is recent"
+                );
+                self.ask_peers_for_status();
+            }
+            return;
+        }
         let result: anyhow::Result<()> = (|| {
             match phase {
                 Phase::Propose => {
