@@ -191,9 +191,20 @@ fn load_genesis<E: EthSpec>(
 }
 
 fn init_logging(format: LogFormat, level: &str) -> anyhow::Result<()> {
-    let filter = tracing_subscriber::EnvFilter::try_new(level)
-        .with_context(|| format!("--log-level {level:?}"))?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // gossipsub warns when we re-publish a message a peer sent first (harmless: several nodes
+    // make the same certificate); keep it out unless the filter names libp2p.
+    let directives = if level.contains("libp2p") {
+        level.to_string()
+    } else {
+        format!("{level},libp2p_gossipsub=error")
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
+        .map_err(|e| anyhow::anyhow!("--log-level {level:?}: {e}"))?;
+    use std::io::IsTerminal;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Human => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
