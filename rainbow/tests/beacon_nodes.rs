@@ -230,6 +230,17 @@ fn three_nodes_finalize_a_late_joiner_syncs_and_a_killed_node_recovers() {
         get(n.http, &format!("/rainbow/v0/accounts/{to}"))
             .is_some_and(|(_, v)| v["data"]["balance_gwei"].as_u64() == Some(12_345))
     });
+    let posted: Value = serde_json::from_str(&text).unwrap();
+    let hash = posted["data"]["tx_hash"].as_str().unwrap().to_string();
+    c.wait("the transaction's record", slots * 5, |n| {
+        get(n.http, &format!("/rainbow/v0/transactions/{hash}")).is_some_and(|(code, v)| {
+            code == 200 && v["data"]["status"] == "included" && v["data"]["applied"] == true
+        })
+    });
+    assert_eq!(
+        get(c.http, &format!("/rainbow/v0/transactions/0x{}", "ab".repeat(32))).unwrap().0,
+        404
+    );
 
     // Server-sent events: a subscriber sees finality move.
     let mut stream = TcpStream::connect(("127.0.0.1", a.http)).unwrap();

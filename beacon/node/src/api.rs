@@ -33,6 +33,7 @@ pub struct ApiContext<E: EthSpec> {
     pub metrics: Arc<Metrics>,
     pub clock: SlotClock,
     pub serve_metrics: bool,
+    pub tx_index: Arc<Mutex<crate::tx_index::TxIndex>>,
 }
 
 impl<E: EthSpec> Clone for ApiContext<E> {
@@ -44,6 +45,7 @@ impl<E: EthSpec> Clone for ApiContext<E> {
             metrics: self.metrics.clone(),
             clock: self.clock,
             serve_metrics: self.serve_metrics,
+            tx_index: self.tx_index.clone(),
         }
     }
 }
@@ -99,6 +101,7 @@ pub fn router<E: EthSpec>(ctx: ApiContext<E>) -> Router {
         .route("/rainbow/v0/light_certificates/{slot}", get(light_certificates::<E>))
         .route("/rainbow/v0/mempool", get(mempool::<E>))
         .route("/rainbow/v0/transactions", post(submit_transaction::<E>))
+        .route("/rainbow/v0/transactions/{tx_hash}", get(transaction::<E>))
         .route("/metrics", get(metrics::<E>))
         .fallback(|| async { not_found("no such endpoint; see docs/http-api.md") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -567,4 +570,36 @@ async fn metrics<E: EthSpec>(State(ctx): State<ApiContext<E>>) -> Response {
     }
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], ctx.metrics.render())
         .into_response()
+}
+
+/// Where a recent transaction landed: 404 while it is unknown, `pending` while the mempool holds
+/// it.
+async fn transaction<E: EthSpec>(
+    State(ctx): State<ApiContext<E>>,
+    Path(tx_hash): Path<String>,
+) -> ApiResult {
+    let hash: rainbow_types::Hash256 = tx_hash
+        .parse()
+        .map_err(|_| bad_request(format!("{tx_hash:?} is not a 32-byte 0x hash")))?;
+    if let Some(record) = ctx.tx_index.lock().get(&hash).cloned() {
+        let status = record.receipt.map(|r| r.status);
+        return data(json!({
+            "tx_hash": record.tx_hash,
+            "status": "included",
+            "slot": record.slot,
+            "block_root": record.block_root,
+            "receipt": record.receipt.map(|r| json!({
+                "status": r.status,
+                "refund_gwei": r.refund,
+                "description": rainbow_state_transition::StakingRefusal::describe_status(r.status),
+            })),
+            "refusal": record.refusal,
+            "applied": status.is_none_or(|s| s == 0),
+        }));
+    }
+    let pending = ctx.chain.lock().mempool.contains(&hash);
+    if pending {
+        return data(json!({"tx_hash": hash, "status": "pending"}));
+    }
+    Err(not_found(format!("transaction {hash} is neither pending nor in a recent block")))
 }

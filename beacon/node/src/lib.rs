@@ -8,6 +8,7 @@ pub mod events;
 pub mod metrics;
 mod service;
 mod sync;
+pub mod tx_index;
 
 pub use config::NodeConfig;
 pub use service::run_node;

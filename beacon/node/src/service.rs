@@ -4,6 +4,7 @@ use crate::api::{self, ApiContext};
 use crate::events::EventBus;
 use crate::metrics::Metrics;
 use crate::sync::SyncState;
+use crate::tx_index::{TxIndex, TxRecord};
 use crate::NodeConfig;
 use anyhow::Context;
 use parking_lot::Mutex;
@@ -72,6 +73,7 @@ pub(crate) struct Node<E: EthSpec> {
     pub protection: SlashingProtection,
     pub internal: mpsc::UnboundedSender<Internal<E>>,
     pub sync: SyncState,
+    pub tx_index: Arc<Mutex<TxIndex>>,
 }
 
 fn load_or_create_network_key(datadir: &std::path::Path) -> anyhow::Result<Keypair> {
@@ -153,6 +155,7 @@ pub async fn run_node<E: EthSpec>(
         protection,
         internal,
         sync: SyncState::default(),
+        tx_index: Arc::new(Mutex::new(TxIndex::default())),
     }));
     let api_context = {
         let n = node.lock();
@@ -163,6 +166,7 @@ pub async fn run_node<E: EthSpec>(
             metrics: n.metrics.clone(),
             clock,
             serve_metrics: config.metrics,
+            tx_index: n.tx_index.clone(),
         }
     };
     let http_addr = std::net::SocketAddr::new(config.http_address, config.http_port);
@@ -299,6 +303,24 @@ impl<E: EthSpec> Node<E> {
                     "block",
                     json!({"slot": imported.slot.to_string(), "block": imported.root}),
                 );
+                let mut index = self.tx_index.lock();
+                for tx in block.message.body.execution_payload.transactions.iter() {
+                    let tx_hash = rainbow_execution::compute_transaction_hash(tx);
+                    let found = imported
+                        .outcome
+                        .staking_receipts
+                        .iter()
+                        .find(|(r, _)| r.tx_hash == tx_hash);
+                    index.insert(TxRecord {
+                        tx_hash,
+                        slot: imported.slot,
+                        block_root: imported.root,
+                        receipt: found.map(|(r, _)| *r),
+                        refusal: found
+                            .and_then(|(_, refusal)| refusal.as_ref().map(|e| e.to_string())),
+                    });
+                }
+                drop(index);
                 if imported.head_changed {
                     self.events.emit(
                         "head",
