@@ -9,9 +9,11 @@ use std::process::ExitCode;
 
 mod beacon;
 mod genesis;
+mod http;
 mod keys;
 mod output;
 mod spec_tests;
+mod tx;
 
 /// Rainbow staking prototype: heavy and light staking services on one beacon chain.
 #[derive(Debug, Parser)]
@@ -27,6 +29,9 @@ enum Command {
     Beacon(beacon::BeaconArgs),
     /// Write the genesis and configuration files of a new devnet.
     Genesis(genesis::GenesisArgs),
+    /// Sign and submit a transaction (transfer, delegation, light deposit, operator actions) to
+    /// a beacon node, wait for inclusion and print the outcome.
+    Tx(tx::TxArgs),
     /// Keys: deterministic interop keys and EIP-2335 keystores.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -40,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Beacon(args) => beacon::run(args),
         Command::Genesis(args) => genesis::run(args),
+        Command::Tx(args) => tx::run(args),
         Command::Keys(command) => keys::run(command),
         Command::SpecTests(command) => spec_tests::run(command),
     };
