@@ -190,7 +190,7 @@ fn load_genesis<E: EthSpec>(
     Ok((state, spec))
 }
 
-fn init_logging(format: LogFormat, level: &str) -> anyhow::Result<()> {
+pub(crate) fn init_logging(format: LogFormat, level: &str) -> anyhow::Result<()> {
     // gossipsub warns when we re-publish a message a peer sent first (harmless: several nodes
     // make the same certificate); keep it out unless the filter names libp2p.
     let directives = if level.contains("libp2p") {

@@ -11,6 +11,7 @@ mod beacon;
 mod genesis;
 mod http;
 mod keys;
+mod light;
 mod output;
 mod spec_tests;
 mod tx;
@@ -29,6 +30,8 @@ enum Command {
     Beacon(beacon::BeaconArgs),
     /// Write the genesis and configuration files of a new devnet.
     Genesis(genesis::GenesisArgs),
+    /// Light-operator client for solo stakers: import a key, register, run the duties, status.
+    Light(light::LightArgs),
     /// Sign and submit a transaction (transfer, delegation, light deposit, operator actions) to
     /// a beacon node, wait for inclusion and print the outcome.
     Tx(tx::TxArgs),
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Beacon(args) => beacon::run(args),
         Command::Genesis(args) => genesis::run(args),
         Command::Tx(args) => tx::run(args),
+        Command::Light(args) => light::run(args),
         Command::Keys(command) => keys::run(command),
         Command::SpecTests(command) => spec_tests::run(command),
     };

@@ -323,32 +323,7 @@ fn action(command: &TxCommand, api: &Api, sender: Address) -> anyhow::Result<Tra
             bls_interop,
         } => {
             let kp = bls_key(bls_keystore, bls_password_file, *bls_interop)?;
-            let genesis = api.get("/eth/v1/beacon/genesis")?;
-            let gvr = str_field(&genesis, "genesis_validators_root")?
-                .parse()
-                .context("genesis_validators_root")?;
-            let version = str_field(&genesis, "genesis_fork_version")?
-                .parse()
-                .context("genesis_fork_version")?;
-            let domain_type = match kind {
-                Kind::Heavy => DOMAIN_HEAVY_REGISTRATION,
-                Kind::Light => DOMAIN_LIGHT_REGISTRATION,
-            };
-            let message = OperatorRegistrationMessage {
-                pubkey: kp.pk.compress(),
-                withdrawal_address: sender,
-            };
-            let root = compute_signing_root(&message, compute_domain(domain_type, version, gvr));
-            let register = RegisterOperator {
-                pubkey: message.pubkey,
-                proof_of_possession: kp.sk.sign(root.as_slice()).compress(),
-                bond: *bond,
-                commission_bps: *commission_bps,
-            };
-            TransactionAction::Staking(match kind {
-                Kind::Heavy => S::RegisterHeavyOperator(register),
-                Kind::Light => S::RegisterLightOperator(register),
-            })
+            registration(api, &kp, *kind, *bond, *commission_bps, sender)?
         }
         TxCommand::TopUp { kind, operator, amount: a } => TransactionAction::Staking(match kind {
             Kind::Heavy => S::TopUpHeavyBond(amount(*operator, *a)),
@@ -367,23 +342,93 @@ fn action(command: &TxCommand, api: &Api, sender: Address) -> anyhow::Result<Tra
     })
 }
 
+/// A registration of `kp` controlled by `sender`, with its proof of possession over the chain's
+/// registration domain.
+fn registration(
+    api: &Api,
+    kp: &Keypair,
+    kind: Kind,
+    bond: u64,
+    commission_bps: u64,
+    sender: Address,
+) -> anyhow::Result<TransactionAction> {
+    let genesis = api.get("/eth/v1/beacon/genesis")?;
+    let gvr = str_field(&genesis, "genesis_validators_root")?
+        .parse()
+        .context("genesis_validators_root")?;
+    let version =
+        str_field(&genesis, "genesis_fork_version")?.parse().context("genesis_fork_version")?;
+    let domain_type = match kind {
+        Kind::Heavy => DOMAIN_HEAVY_REGISTRATION,
+        Kind::Light => DOMAIN_LIGHT_REGISTRATION,
+    };
+    let message =
+        OperatorRegistrationMessage { pubkey: kp.pk.compress(), withdrawal_address: sender };
+    let root = compute_signing_root(&message, compute_domain(domain_type, version, gvr));
+    let register = RegisterOperator {
+        pubkey: message.pubkey,
+        proof_of_possession: kp.sk.sign(root.as_slice()).compress(),
+        bond,
+        commission_bps,
+    };
+    Ok(TransactionAction::Staking(match kind {
+        Kind::Heavy => StakingAction::RegisterHeavyOperator(register),
+        Kind::Light => StakingAction::RegisterLightOperator(register),
+    }))
+}
+
+/// `rainbow light register`: the imported key as a light operator.
+pub fn register_light(
+    light: &crate::light::LightCommon,
+    bond: &str,
+    commission_bps: u64,
+    key_file: Option<PathBuf>,
+    interop_key: Option<u64>,
+) -> anyhow::Result<()> {
+    let kp = crate::light::load_keypair(&light.datadir)?;
+    let common = Common {
+        node: light.node.clone(),
+        key_file,
+        interop_key,
+        gas_price: 1,
+        nonce: None,
+        no_wait: false,
+        timeout: 120,
+    };
+    let api = Api::new(&common.node)?;
+    let key = sender_key(&common)?;
+    let bond = amount(bond).map_err(|e| anyhow::anyhow!("--bond {e}"))?;
+    let action = registration(&api, &kp, Kind::Light, bond, commission_bps, key.address())?;
+    submit(&common, &api, &key, action)
+}
+
 pub fn run(args: TxArgs) -> anyhow::Result<()> {
     let common = &args.common;
     let api = Api::new(&common.node)?;
     let key = sender_key(common)?;
+    let action = action(&args.command, &api, key.address())?;
+    submit(common, &api, &key, action)
+}
+
+/// Signs `action` with `key`, submits it, and (unless --no-wait) waits and prints the outcome.
+fn submit(
+    common: &Common,
+    api: &Api,
+    key: &ExecutionKey,
+    action: TransactionAction,
+) -> anyhow::Result<()> {
     let sender = key.address();
-    let action = action(&args.command, &api, sender)?;
     let spec = api.get("/eth/v1/config/spec")?;
     let chain_id: u64 =
         str_field(&spec, "EXECUTION_CHAIN_ID")?.parse().context("EXECUTION_CHAIN_ID")?;
     let nonce = match common.nonce {
         Some(n) => n,
-        None => api.get(&format!("/rainbow/v0/accounts/{sender}"))?["data"]["nonce"]
+        None => api.get(&format!("/rainbow/v0/accounts/{sender}"))?["data"]["pending_nonce"]
             .as_u64()
             .unwrap_or(0),
     };
     let message = TransactionMessage { chain_id, nonce, gas_price: common.gas_price, action };
-    let signed = sign_transaction(message, &key).map_err(|e| anyhow::anyhow!("signing: {e}"))?;
+    let signed = sign_transaction(message, key).map_err(|e| anyhow::anyhow!("signing: {e}"))?;
     let tx = encode_transaction(&signed).map_err(|e| anyhow::anyhow!("encoding: {e}"))?;
     let posted = api.post(
         "/rainbow/v0/transactions",

@@ -52,7 +52,7 @@ impl<E: EthSpec> Clone for ApiContext<E> {
 
 /// An error response: status and message.
 #[derive(Debug)]
-pub struct ApiError(StatusCode, String);
+pub struct ApiError(pub StatusCode, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -98,6 +98,11 @@ pub fn router<E: EthSpec>(ctx: ApiContext<E>) -> Router {
         .route("/rainbow/v0/accounts/{address}", get(account::<E>))
         .route("/rainbow/v0/light_committee/{slot}", get(light_committee::<E>))
         .route("/rainbow/v0/inclusion_lists/{slot}", get(inclusion_lists::<E>))
+        .route("/rainbow/v0/inclusion_lists", post(crate::api_light::submit_inclusion_list::<E>))
+        .route(
+            "/rainbow/v0/light_certificate_votes",
+            post(crate::api_light::submit_certificate_vote::<E>),
+        )
         .route("/rainbow/v0/light_certificates/{slot}", get(light_certificates::<E>))
         .route("/rainbow/v0/mempool", get(mempool::<E>))
         .route("/rainbow/v0/transactions", post(submit_transaction::<E>))
@@ -396,6 +401,7 @@ async fn light_operators<E: EthSpec>(State(ctx): State<ApiContext<E>>) -> ApiRes
                 "weight": s.current_light_weights.get(i).copied().unwrap_or(0),
                 "delegators": delegators,
                 "lighteth_per_share_e9": lighteth_value(1_000_000_000, pool.balance, pool.shares),
+                "pending_reward": s.pending_light_rewards.get(i).copied().unwrap_or(0),
             })
         })
         .collect();
@@ -442,6 +448,15 @@ async fn account<E: EthSpec>(
         "address": address,
         "balance_gwei": acct.map(|a| a.balance).unwrap_or(0),
         "nonce": acct.map(|a| a.nonce).unwrap_or(0),
+        // The nonce a new transaction should use: past the sender's queued transactions.
+        "pending_nonce": chain
+            .mempool
+            .queues()
+            .into_iter()
+            .find(|(sender, _)| *sender == address)
+            .and_then(|(_, queue)| queue.iter().map(|q| q.nonce).max())
+            .map(|n| n.saturating_add(1))
+            .unwrap_or(acct.map(|a| a.nonce).unwrap_or(0)),
         "delegations": delegations,
         "share_tokens": tokens,
         "lighteth": light,
@@ -488,7 +503,15 @@ async fn inclusion_lists<E: EthSpec>(
         .map(|l| serde_json::to_value(l).unwrap_or(Value::Null))
         .collect();
     let merged = chain.merged_inclusion_list(slot).map_err(internal)?;
-    data(json!({"slot": slot, "lists": lists, "merged_transactions": merged.len()}))
+    let root =
+        rainbow_state_transition::light::compute_inclusion_list_root(&merged).map_err(internal)?;
+    data(json!({
+        "slot": slot,
+        "lists": lists,
+        "merged_transactions": merged.len(),
+        "merged_root": root,
+        "head_root": chain.head_root,
+    }))
 }
 
 async fn light_certificates<E: EthSpec>(

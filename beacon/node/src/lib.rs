@@ -3,6 +3,7 @@
 //! server-sent events, and Prometheus metrics (docs/metrics.md).
 
 pub mod api;
+mod api_light;
 pub mod config;
 pub mod events;
 pub mod metrics;
