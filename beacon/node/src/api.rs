@@ -99,6 +99,7 @@ pub fn router<E: EthSpec>(ctx: ApiContext<E>) -> Router {
         .route("/rainbow/v0/light_committee/{slot}", get(light_committee::<E>))
         .route("/rainbow/v0/inclusion_lists/{slot}", get(inclusion_lists::<E>))
         .route("/rainbow/v0/inclusion_lists", post(crate::api_light::submit_inclusion_list::<E>))
+        .route("/rainbow/v0/light_view/{slot}", get(light_view::<E>))
         .route(
             "/rainbow/v0/light_certificate_votes",
             post(crate::api_light::submit_certificate_vote::<E>),
@@ -625,4 +626,23 @@ async fn transaction<E: EthSpec>(
         return data(json!({"tx_hash": hash, "status": "pending"}));
     }
     Err(not_found(format!("transaction {hash} is neither pending nor in a recent block")))
+}
+
+/// What a light member signs at view freeze, without the lists themselves: the root of the
+/// merged list of `slot` as this node sees it, and its head.
+async fn light_view<E: EthSpec>(
+    State(ctx): State<ApiContext<E>>,
+    Path(slot): Path<String>,
+) -> ApiResult {
+    let slot = parse_slot(&slot)?;
+    let chain = ctx.chain.lock();
+    let merged = chain.merged_inclusion_list(slot).map_err(internal)?;
+    let root =
+        rainbow_state_transition::light::compute_inclusion_list_root(&merged).map_err(internal)?;
+    data(json!({
+        "slot": slot,
+        "merged_root": root,
+        "merged_transactions": merged.len(),
+        "head_root": chain.head_root,
+    }))
 }

@@ -202,7 +202,7 @@ impl Client {
     }
 
     fn vote(&mut self, slot: Slot, operator: u64) -> anyhow::Result<()> {
-        let seen = self.api.get(&format!("/rainbow/v0/inclusion_lists/{slot}"))?;
+        let seen = self.api.get(&format!("/rainbow/v0/light_view/{slot}"))?;
         let vote = LightCertificateVote {
             slot,
             parent_root: field(&seen, "head_root")?.parse()?,
@@ -285,6 +285,8 @@ pub fn run(common: &LightCommon) -> anyhow::Result<()> {
     let mut protection = Some(protection);
     let mut last_done: Option<Slot> = None;
     let mut announced_unregistered = false;
+    // The operator index, looked up once per epoch.
+    let mut known: Option<(u64, u64)> = None;
     loop {
         // (Re)connect: the chain's parameters, then our operator index.
         let Some(c) = client.as_mut() else {
@@ -316,8 +318,17 @@ pub fn run(common: &LightCommon) -> anyhow::Result<()> {
             c.info.sleep_until(slot + 1, 0);
             continue;
         }
-        let operator = match find_operator(&c.api, &c.kp) {
-            Ok(Some((index, _))) => index,
+        let epoch = slot / c.info.slots_per_epoch.max(1);
+        let cached = known.filter(|(e, _)| *e == epoch).map(|(_, index)| index);
+        let lookup = match cached {
+            Some(index) => Ok(Some((index, Value::Null))),
+            None => find_operator(&c.api, &c.kp),
+        };
+        let operator = match lookup {
+            Ok(Some((index, _))) => {
+                known = Some((epoch, index));
+                index
+            }
             Ok(None) => {
                 if !announced_unregistered {
                     info!("the key is not a registered light operator yet (rainbow light register); waiting");
