@@ -3,7 +3,7 @@
 CARGO ?= cargo
 CARGO_FLAGS ?= --locked
 
-.PHONY: test lint fmt build release clippy devnet
+.PHONY: test lint fmt build release clippy devnet bench-light
 
 ## test: build everything and run every test (what CI runs).
 test:
@@ -26,6 +26,11 @@ build:
 ## release: optimised `rainbow` binary in target/release/rainbow.
 release:
 	$(CARGO) build $(CARGO_FLAGS) --release -p rainbow
+
+## bench-light: peak RSS and CPU of `rainbow light` over a devnet run (release build;
+## DURATION=seconds, default 120). Prints a row for docs/light-operator.md.
+bench-light: release
+	RAINBOW=target/release/rainbow DURATION=$${DURATION:-120} scripts/light-footprint.sh
 
 # The devnet launcher needs the beacon node and light-operator client (issues 6-8). Until then,
 # say so clearly instead of make's "no rule to make target".
