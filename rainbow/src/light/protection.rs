@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Records older than this many slots behind the newest are dropped.
-const KEEP_SLOTS: u64 = 4096;
+/// Records older than this many slots behind the newest are dropped. The client only ever signs
+/// for the current slot, so older records can never be consulted again; keeping a few epochs
+/// bounds the file (it is rewritten and synced on every signature).
+const KEEP_SLOTS: u64 = 128;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Records {

@@ -44,7 +44,7 @@ pub fn run(common: &LightCommon) -> anyhow::Result<()> {
     )?;
     writeln!(
         out,
-        "LightETH:     {}.{:09} ETH per share",
+        "LightETH:     {}.{:09} Gwei per share (LightETH-{index} is worth that much ETH per Gwei deposited)",
         rate / 1_000_000_000,
         rate % 1_000_000_000
     )?;
