@@ -399,7 +399,13 @@ pub fn register_light(
     let key = sender_key(&common)?;
     let bond = amount(bond).map_err(|e| anyhow::anyhow!("--bond {e}"))?;
     let action = registration(&api, &kp, Kind::Light, bond, commission_bps, key.address())?;
-    submit(&common, &api, &key, action)
+    submit(&common, &api, &key, action)?;
+    // Remembered so `rainbow light status` can show what the bond lost since.
+    std::fs::write(
+        light.datadir.join("registration.json"),
+        serde_json::json!({ "bond_gwei": bond }).to_string(),
+    )?;
+    Ok(())
 }
 
 pub fn run(args: TxArgs) -> anyhow::Result<()> {

@@ -184,4 +184,47 @@ fn light_client_duties_land_and_a_restart_never_double_signs() {
     assert!(text.contains("next duty:    slot"), "{text}");
     let duties = text.lines().find(|l| l.starts_with("duties:")).unwrap();
     assert!(!duties.contains(" 0 vote(s)"), "{duties}");
+    assert!(text.contains("penalties:"), "{text}");
+
+    // `rainbow light register`: a second key becomes a light operator through a transaction.
+    let ks = rainbow()
+        .args(["keys", "keystore", "create", "--interop-index", "7", "--kdf", "pbkdf2", "--out"])
+        .arg(d.join("ks7.json"))
+        .arg("--password-file")
+        .arg(d.join("pw"))
+        .output()
+        .unwrap();
+    assert!(ks.status.success());
+    let light2 = d.join("light2");
+    let import = rainbow()
+        .args(["light", "import", "--datadir"])
+        .arg(&light2)
+        .arg("--keystore")
+        .arg(d.join("ks7.json"))
+        .arg("--password-file")
+        .arg(d.join("pw"))
+        .output()
+        .unwrap();
+    assert!(import.status.success());
+    let reg = rainbow()
+        .args(["light", "register", "--datadir"])
+        .arg(&light2)
+        .args(["--node", &node, "--interop-key", "2", "--bond", "2eth", "--commission-bps", "500"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&reg.stdout);
+    assert!(
+        reg.status.success() && text.contains("outcome: applied"),
+        "{text}{}",
+        String::from_utf8_lossy(&reg.stderr)
+    );
+    let st = rainbow()
+        .args(["light", "status", "--datadir"])
+        .arg(&light2)
+        .args(["--node", &node])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&st.stdout);
+    assert!(text.contains("operator:     #1"), "{text}");
+    assert!(text.contains("penalties:    none since registration"), "{text}");
 }

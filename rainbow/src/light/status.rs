@@ -54,6 +54,24 @@ pub fn run(common: &LightCommon) -> anyhow::Result<()> {
         "rewards:      {} pending (credited at the next epoch)",
         eth(u(&op["pending_reward"]))
     )?;
+    // Penalties come out of the bond; against the bond registered from this datadir, the
+    // shortfall is what penalties (and any bond withdrawals) took.
+    let registered = std::fs::read(common.datadir.join("registration.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v["bond_gwei"].as_u64());
+    let bond = u(&pool["bond"]);
+    let penalties = match registered {
+        Some(at) if bond < at => format!("{} taken from the bond since registration ({} then, {} now; bond withdrawals count too)", eth(at - bond), eth(at), eth(bond)),
+        Some(at) => format!("none since registration (bond {} then, {} now)", eth(at), eth(bond)),
+        None => "not tracked (the key was not registered from this datadir)".to_string(),
+    };
+    let penalties = if op["operator"]["slashed"] == true {
+        format!("equivocation penalty (MIN_LIGHT_BOND) and forced exit; {penalties}")
+    } else {
+        penalties
+    };
+    writeln!(out, "penalties:    {penalties}")?;
     writeln!(
         out,
         "duties:       {} list(s) and {} vote(s) published, {} missed{}",
