@@ -32,9 +32,10 @@ release:
 bench-light: release
 	RAINBOW=target/release/rainbow DURATION=$${DURATION:-120} scripts/light-footprint.sh
 
-# The devnet launcher needs the beacon node and light-operator client (issues 6-8). Until then,
-# say so clearly instead of make's "no rule to make target".
+## devnet: build `rainbow` and run a local devnet of real processes (4 beacon nodes, 8 light
+## clients, a spammer) until Ctrl-C or SLOTS=n; status line per slot, report in DEVNET_DIR.
+## More: DEVNET_ARGS="--heavy 6 --coupling weak" (see `rainbow devnet --help`).
+DEVNET_DIR ?= devnet-runs/$(shell date -u +%Y%m%dT%H%M%SZ)
 devnet:
-	@echo "make devnet: not available yet - the devnet launcher arrives with the beacon node and" >&2
-	@echo "light-operator work (see README.md, Status). What runs today: make test." >&2
-	@exit 2
+	$(CARGO) build $(CARGO_FLAGS) -p rainbow
+	target/debug/rainbow devnet --out $(DEVNET_DIR) $(if $(SLOTS),--slots $(SLOTS),) $(DEVNET_ARGS)

@@ -8,6 +8,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 mod beacon;
+mod devnet;
 mod genesis;
 mod http;
 mod keys;
@@ -30,6 +31,12 @@ enum Command {
     Beacon(beacon::BeaconArgs),
     /// Write the genesis and configuration files of a new devnet.
     Genesis(genesis::GenesisArgs),
+    /// A local devnet of real processes (beacon nodes, light clients, a spammer) with a status
+    /// line per slot and a run report; exits non-zero when an expected outcome fails.
+    Devnet(devnet::DevnetArgs),
+    /// Send transfers at an interval (started by `rainbow devnet`).
+    #[command(hide = true)]
+    TxSpammer(tx::SpammerArgs),
     /// Light-operator client for solo stakers: import a key, register, run the duties, status.
     Light(light::LightArgs),
     /// Sign and submit a transaction (transfer, delegation, light deposit, operator actions) to
@@ -50,6 +57,8 @@ fn main() -> ExitCode {
         Command::Genesis(args) => genesis::run(args),
         Command::Tx(args) => tx::run(args),
         Command::Light(args) => light::run(args),
+        Command::Devnet(args) => devnet::run(args),
+        Command::TxSpammer(args) => tx::spam(args),
         Command::Keys(command) => keys::run(command),
         Command::SpecTests(command) => spec_tests::run(command),
     };

@@ -483,3 +483,54 @@ fn submit(
         std::thread::sleep(Duration::from_millis(500));
     }
 }
+
+/// `rainbow tx-spammer` (started by `rainbow devnet`): a transfer every interval, rotating over
+/// interop accounts `from..from+count`, to seeded pseudo-random recipients, until killed.
+#[derive(Debug, Args)]
+pub struct SpammerArgs {
+    #[arg(long, default_value = "http://127.0.0.1:5052")]
+    pub node: String,
+    /// First interop execution key to send from.
+    #[arg(long)]
+    pub from: u64,
+    /// How many keys to rotate over.
+    #[arg(long, default_value_t = 1)]
+    pub count: u64,
+    #[arg(long, default_value_t = 2000)]
+    pub interval_ms: u64,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+pub fn spam(args: SpammerArgs) -> anyhow::Result<()> {
+    let api = Api::new(&args.node)?;
+    let mut state = args.seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut next = || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state >> 16
+    };
+    let mut err = std::io::stderr();
+    for i in 0u64.. {
+        std::thread::sleep(Duration::from_millis(args.interval_ms));
+        let key = interop_execution_key(args.from + i % args.count.max(1));
+        let mut to = [0u8; 20];
+        to[12..].copy_from_slice(&next().to_be_bytes());
+        let common = Common {
+            node: args.node.clone(),
+            key_file: None,
+            interop_key: None,
+            gas_price: 1 + next() % 3,
+            nonce: None,
+            no_wait: true,
+            timeout: 0,
+        };
+        let action = TransactionAction::Transfer(Transfer {
+            to: Address::from(to),
+            amount: 1 + next() % 1000,
+        });
+        if let Err(e) = submit(&common, &api, &key, action) {
+            let _ = writeln!(err, "spammer: {e:#}");
+        }
+    }
+    Ok(())
+}

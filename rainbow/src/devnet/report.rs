@@ -1,0 +1,121 @@
+//! The run report: `report.json` (per-slot records and per-check results) and `report.md`.
+use super::monitor::SlotRecord;
+use super::{DevnetArgs, Scenario};
+use rainbow_types::{ChainConfig, Coupling};
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub name: String,
+    pub expected: String,
+    pub observed: String,
+    pub passed: bool,
+}
+
+pub struct Verdict {
+    pub passed: bool,
+    pub lines: Vec<String>,
+}
+
+/// Slots at the start not held against the network (processes connecting, first certificate).
+const WARMUP: u64 = 3;
+
+fn checks(args: &DevnetArgs, config: &ChainConfig, records: &[SlotRecord]) -> Vec<Check> {
+    let steady: Vec<&SlotRecord> = records.iter().filter(|r| r.slot > WARMUP).collect();
+    let n = steady.len() as u64;
+    let blocks = steady.iter().filter(|r| r.block.is_some()).count() as u64;
+    let lagging = steady.iter().filter(|r| r.finalized + 2 < r.slot).count() as u64;
+    let mut out = vec![Check {
+        name: "slots observed".into(),
+        expected: "at least one slot after the warm-up".into(),
+        observed: format!("{n} slot(s) after slot {WARMUP}"),
+        passed: n > 0,
+    }];
+    if args.scenario == Scenario::Baseline {
+        out.push(Check {
+            name: "a block every slot".into(),
+            expected: "every slot after the warm-up has a canonical block".into(),
+            observed: format!("{blocks} of {n}"),
+            passed: blocks == n,
+        });
+        out.push(Check {
+            name: "finality every slot".into(),
+            expected: "finalized slot ≥ slot − 2 at the end of every slot".into(),
+            observed: format!("{} of {n} slot(s) lag more", lagging),
+            passed: lagging == 0,
+        });
+        if config.coupling == Coupling::Strong && args.light > 0 {
+            let certified =
+                steady.iter().filter(|r| r.certificate_participants.is_some()).count() as u64;
+            out.push(Check {
+                name: "certificate-gated blocks".into(),
+                expected: "every slot's light committee made a certificate (strong coupling: blocks need it)".into(),
+                observed: format!("{certified} of {n}"),
+                passed: certified == n,
+            });
+        }
+    }
+    out
+}
+
+pub fn write(
+    dir: &Path,
+    args: &DevnetArgs,
+    config: &ChainConfig,
+    records: &[SlotRecord],
+) -> anyhow::Result<Verdict> {
+    let checks = checks(args, config, records);
+    let passed = checks.iter().all(|c| c.passed);
+    let json = serde_json::json!({
+        "scenario": format!("{:?}", args.scenario).to_lowercase(),
+        "heavy": args.heavy,
+        "light": args.light,
+        "slot_time_ms": args.slot_time_ms,
+        "coupling": config.coupling.to_string(),
+        "seed": args.seed,
+        "passed": passed,
+        "checks": checks,
+        "slots": records,
+    });
+    std::fs::write(dir.join("report.json"), serde_json::to_string_pretty(&json)? + "\n")?;
+    let blocks = records.iter().filter(|r| r.block.is_some()).count();
+    let lag: Vec<u64> = records.iter().map(|r| r.slot.saturating_sub(r.finalized)).collect();
+    let mean_lag =
+        if lag.is_empty() { 0.0 } else { lag.iter().sum::<u64>() as f64 / lag.len() as f64 };
+    let participation: Vec<u64> =
+        records.iter().filter_map(|r| r.certificate_participants).collect();
+    let mean_participation = if participation.is_empty() {
+        0.0
+    } else {
+        participation.iter().sum::<u64>() as f64 / participation.len() as f64
+    };
+    let mut md = format!(
+        "# Devnet run: {:?}\n\n{} beacon nodes, {} light clients, {} coupling, {} ms slots, seed {}.\n\n\
+         | | |\n| - | - |\n| slots observed | {} |\n| blocks | {} ({} missed) |\n| mean finality lag | {:.2} slots |\n\
+         | mean certificate participation | {:.1} of 16 positions |\n| certified transactions | {} |\n\n## Checks\n\n| check | expected | observed | result |\n| - | - | - | - |\n",
+        args.scenario, args.heavy, args.light, config.coupling, args.slot_time_ms, args.seed,
+        records.len(), blocks, records.len() - blocks, mean_lag, mean_participation,
+        records.iter().filter_map(|r| r.certified_transactions).sum::<u64>(),
+    );
+    let mut lines = Vec::new();
+    for c in &checks {
+        md.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            c.name,
+            c.expected,
+            c.observed,
+            if c.passed { "pass" } else { "**FAIL**" }
+        ));
+        lines.push(format!(
+            "{} {}: {} (expected {})",
+            if c.passed { "PASS" } else { "FAIL" },
+            c.name,
+            c.observed,
+            c.expected
+        ));
+    }
+    md.push_str("\nPer-slot records are in `report.json`; one log per process in `logs/`.\n");
+    std::fs::write(dir.join("report.md"), md)?;
+    Ok(Verdict { passed, lines })
+}
