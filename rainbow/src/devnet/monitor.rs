@@ -21,6 +21,10 @@ pub struct SlotRecord {
     pub justified: u64,
     pub finalized: u64,
     pub peers: u64,
+    /// Gwei value of 10^9 LightETH shares, per light operator (the exchange rate).
+    pub lighteth_rates: Vec<u64>,
+    /// `bond + delegated tokens` per heavy operator (Gwei).
+    pub heavy_stakes: Vec<u64>,
 }
 
 fn now_ms() -> u128 {
@@ -56,6 +60,28 @@ fn record(api: &Api, slot: u64) -> SlotRecord {
         justified: st("justified_slot"),
         finalized: st("finalized_slot"),
         peers: st("peers"),
+        lighteth_rates: api
+            .get("/rainbow/v0/light_operators")
+            .ok()
+            .and_then(|v| v["data"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .map(|o| o["lighteth_per_share_e9"].as_u64().unwrap_or(0))
+            .collect(),
+        heavy_stakes: api
+            .get("/rainbow/v0/heavy_operators")
+            .ok()
+            .and_then(|v| v["data"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .map(|o| {
+                let p = &o["pool"];
+                p["bond"]
+                    .as_u64()
+                    .unwrap_or(0)
+                    .saturating_add(p["delegated_tokens"].as_u64().unwrap_or(0))
+            })
+            .collect(),
     }
 }
 

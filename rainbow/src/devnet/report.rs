@@ -115,7 +115,8 @@ pub fn write(
             c.expected
         ));
     }
-    md.push_str("\nPer-slot records are in `report.json`; one log per process in `logs/`.\n");
-    std::fs::write(dir.join("report.md"), md)?;
+    md.push_str("\nPlots in `report.html`; per-slot records in `report.json`; one log per process in `logs/`.\n");
+    std::fs::write(dir.join("report.md"), &md)?;
+    std::fs::write(dir.join("report.html"), super::html::render("Devnet run", &md, records))?;
     Ok(Verdict { passed, lines })
 }
