@@ -18,11 +18,19 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 mod html;
 mod monitor;
 mod report;
+mod scenario;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Scenario {
     /// Every process honest: blocks every slot, finality one slot behind, certificates carried.
     Baseline,
+    /// Every light client stopped for `--duration` slots from `--at`: under strong coupling no
+    /// blocks, then recovery; under weak coupling blocks go on.
+    LightOffline,
+    /// beacon-1 killed with SIGKILL at `--at`, restarted `--duration` slots later: it catches up.
+    CrashRestart,
+    /// A keyless beacon node joins at `--at` and syncs to the head.
+    LateJoiner,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -49,6 +57,12 @@ pub struct DevnetArgs {
     /// Seed of the spammer's choices (reproducible runs).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Slot at which the scenario acts.
+    #[arg(long, default_value_t = 6)]
+    pub at: u64,
+    /// How many slots the scenario's fault lasts.
+    #[arg(long, default_value_t = 4)]
+    pub duration: u64,
 }
 
 fn free_port() -> anyhow::Result<u16> {
@@ -57,23 +71,47 @@ fn free_port() -> anyhow::Result<u16> {
 
 /// A process the devnet started; stopped (SIGTERM, then SIGKILL) when dropped.
 pub(crate) struct Proc {
+    pub name: String,
+    log: PathBuf,
+    args: Vec<String>,
     pub child: Option<Child>,
 }
 
 impl Proc {
     fn spawn(name: &str, dir: &Path, args: &[String]) -> anyhow::Result<Self> {
-        let log = std::fs::File::create(dir.join("logs").join(format!("{name}.log")))?;
+        let mut p = Self {
+            name: name.to_string(),
+            log: dir.join("logs").join(format!("{name}.log")),
+            args: args.to_vec(),
+            child: None,
+        };
+        p.start()?;
+        Ok(p)
+    }
+
+    /// (Re)starts the process with its arguments, appending to its log.
+    pub(crate) fn start(&mut self) -> anyhow::Result<()> {
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log)?;
         let exe = std::env::current_exe()?;
         let child = Command::new(exe)
-            .args(args)
+            .args(&self.args)
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
-            .with_context(|| format!("cannot start {name}"))?;
-        Ok(Self { child: Some(child) })
+            .with_context(|| format!("cannot start {}", self.name))?;
+        self.child = Some(child);
+        Ok(())
     }
 
-    fn stop(&mut self) {
+    /// SIGKILL, no chance to clean up.
+    pub(crate) fn sigkill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub(crate) fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
             for _ in 0..30 {
@@ -230,11 +268,16 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
             }
         });
     }
-    let records = monitor::run(&config, &nodes, args.slots, &stop)?;
+    let mut scenario =
+        scenario::ScenarioRun::new(&args, &chain_args(&dir.join("late")), first_p2p.unwrap_or(0))?;
+    let records = monitor::run(&config, &nodes, args.slots, &stop, |slot| {
+        scenario.on_slot(slot, dir, &mut procs)
+    })?;
+    let extra = scenario.finish(&nodes);
     for p in procs.iter_mut() {
         p.stop();
     }
-    let verdict = report::write(dir, &args, &config, &records)?;
+    let verdict = report::write(dir, &args, &config, &records, &extra)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "stopped every process; report in {}", dir.join("report.md").display())?;
     for line in &verdict.lines {

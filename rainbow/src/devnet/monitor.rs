@@ -90,6 +90,7 @@ pub fn run(
     nodes: &[Node],
     slots: Option<u64>,
     stop: &AtomicBool,
+    mut on_slot: impl FnMut(u64) -> anyhow::Result<()>,
 ) -> anyhow::Result<Vec<SlotRecord>> {
     let api =
         Api::new(&format!("http://127.0.0.1:{}", nodes.first().map(|n| n.http).unwrap_or(0)))?;
@@ -132,6 +133,7 @@ pub fn run(
         )?;
         out.flush()?;
         records.push(r);
+        on_slot(slot)?;
         slot += 1;
     }
     Ok(records)

@@ -1,5 +1,6 @@
 //! The run report: `report.json` (per-slot records and per-check results) and `report.md`.
 use super::monitor::SlotRecord;
+use super::scenario::Extra;
 use super::{DevnetArgs, Scenario};
 use rainbow_types::{ChainConfig, Coupling};
 use serde::Serialize;
@@ -21,7 +22,12 @@ pub struct Verdict {
 /// Slots at the start not held against the network (processes connecting, first certificate).
 const WARMUP: u64 = 3;
 
-fn checks(args: &DevnetArgs, config: &ChainConfig, records: &[SlotRecord]) -> Vec<Check> {
+fn checks(
+    args: &DevnetArgs,
+    config: &ChainConfig,
+    records: &[SlotRecord],
+    extra: &Extra,
+) -> Vec<Check> {
     let steady: Vec<&SlotRecord> = records.iter().filter(|r| r.slot > WARMUP).collect();
     let n = steady.len() as u64;
     let blocks = steady.iter().filter(|r| r.block.is_some()).count() as u64;
@@ -32,7 +38,13 @@ fn checks(args: &DevnetArgs, config: &ChainConfig, records: &[SlotRecord]) -> Ve
         observed: format!("{n} slot(s) after slot {WARMUP}"),
         passed: n > 0,
     }];
-    if args.scenario == Scenario::Baseline {
+    let strong = config.coupling == Coupling::Strong && args.light > 0;
+    let every_slot = match args.scenario {
+        Scenario::Baseline | Scenario::LateJoiner => true,
+        Scenario::LightOffline => !strong,
+        Scenario::CrashRestart => false,
+    };
+    if every_slot {
         out.push(Check {
             name: "a block every slot".into(),
             expected: "every slot after the warm-up has a canonical block".into(),
@@ -45,7 +57,7 @@ fn checks(args: &DevnetArgs, config: &ChainConfig, records: &[SlotRecord]) -> Ve
             observed: format!("{} of {n} slot(s) lag more", lagging),
             passed: lagging == 0,
         });
-        if config.coupling == Coupling::Strong && args.light > 0 {
+        if strong && args.scenario != Scenario::LightOffline {
             let certified =
                 steady.iter().filter(|r| r.certificate_participants.is_some()).count() as u64;
             out.push(Check {
@@ -56,7 +68,62 @@ fn checks(args: &DevnetArgs, config: &ChainConfig, records: &[SlotRecord]) -> Ve
             });
         }
     }
+    scenario_checks(args, strong, records, extra, &mut out);
     out
+}
+
+fn scenario_checks(
+    args: &DevnetArgs,
+    strong: bool,
+    records: &[SlotRecord],
+    extra: &Extra,
+    out: &mut Vec<Check>,
+) {
+    let (at, end) = (args.at, args.at + args.duration);
+    let has_block = |s: u64| records.iter().any(|r| r.slot == s && r.block.is_some());
+    let caught_up = |what: &str| {
+        let (subject, reference) = (extra.subject, extra.reference);
+        Check {
+            name: format!("{what} catches up"),
+            expected: "its finalized slot within 2 of beacon-0's at the end".into(),
+            observed: format!("{what} (head, finalized) {subject:?}, beacon-0 {reference:?}"),
+            passed: matches!((subject, reference), (Some((_, f)), Some((_, r))) if f + 2 >= r),
+        }
+    };
+    match args.scenario {
+        Scenario::Baseline => {}
+        Scenario::LightOffline if strong => {
+            let during: Vec<u64> = (at + 2..=end).filter(|s| has_block(*s)).collect();
+            out.push(Check {
+                name: "no blocks without light clients (strong coupling)".into(),
+                expected: format!("no block in slots {}..={end}", at + 2),
+                observed: format!("blocks at {during:?}"),
+                passed: during.is_empty() && records.iter().any(|r| r.slot == end),
+            });
+            let after: Vec<u64> = (end + 1..=end + 4).filter(|s| has_block(*s)).collect();
+            out.push(Check {
+                name: "recovery after the light clients return".into(),
+                expected: format!("a block in slots {}..={}", end + 1, end + 4),
+                observed: format!("blocks at {after:?}"),
+                passed: !after.is_empty(),
+            });
+        }
+        Scenario::LightOffline => {}
+        Scenario::CrashRestart => {
+            let f = records.iter().find(|r| r.slot == end).map(|r| r.finalized).unwrap_or(0);
+            out.push(Check {
+                name: "finality goes on without beacon-1".into(),
+                expected: format!(
+                    "finalized ≥ {} at slot {end} (3 of 4 seats online)",
+                    end.saturating_sub(2)
+                ),
+                observed: format!("finalized {f}"),
+                passed: f + 2 >= end,
+            });
+            out.push(caught_up("beacon-1"));
+        }
+        Scenario::LateJoiner => out.push(caught_up("the late joiner")),
+    }
 }
 
 pub fn write(
@@ -64,8 +131,9 @@ pub fn write(
     args: &DevnetArgs,
     config: &ChainConfig,
     records: &[SlotRecord],
+    extra: &Extra,
 ) -> anyhow::Result<Verdict> {
-    let checks = checks(args, config, records);
+    let checks = checks(args, config, records, extra);
     let passed = checks.iter().all(|c| c.passed);
     let json = serde_json::json!({
         "scenario": format!("{:?}", args.scenario).to_lowercase(),
@@ -76,6 +144,7 @@ pub fn write(
         "seed": args.seed,
         "passed": passed,
         "checks": checks,
+        "events": extra.events,
         "slots": records,
     });
     std::fs::write(dir.join("report.json"), serde_json::to_string_pretty(&json)? + "\n")?;

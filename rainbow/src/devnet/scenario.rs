@@ -1,0 +1,125 @@
+//! Scenario actions during a run (at `--at`, for `--duration` slots) and what they leave for the
+//! report's checks.
+use super::{free_port, DevnetArgs, Node, Proc, Scenario};
+use crate::http::Api;
+use std::path::Path;
+
+/// What the scenario did and saw, for the report.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Extra {
+    pub events: Vec<String>,
+    /// `(head, finalized)` of the node the scenario is about (restarted or late), at the end.
+    pub subject: Option<(u64, u64)>,
+    /// `(head, finalized)` of beacon-0 at the end.
+    pub reference: Option<(u64, u64)>,
+}
+
+pub struct ScenarioRun {
+    scenario: Scenario,
+    at: u64,
+    duration: u64,
+    late_args: Vec<String>,
+    late: Option<(Proc, u16)>,
+    extra: Extra,
+}
+
+fn status(http: u16) -> Option<(u64, u64)> {
+    let v = Api::new(&format!("http://127.0.0.1:{http}")).ok()?.get("/rainbow/v0/status").ok()?;
+    Some((v["data"]["head_slot"].as_u64()?, v["data"]["finalized_slot"].as_u64()?))
+}
+
+impl ScenarioRun {
+    pub fn new(
+        args: &DevnetArgs,
+        late_chain_args: &[String],
+        first_p2p: u16,
+    ) -> anyhow::Result<Self> {
+        let mut late_args = vec!["beacon".to_string()];
+        late_args.extend_from_slice(late_chain_args);
+        late_args.extend(["--peers".into(), format!("/ip4/127.0.0.1/tcp/{first_p2p}")]);
+        if args.scenario == Scenario::CrashRestart && args.heavy < 2 {
+            anyhow::bail!("crash-restart needs --heavy 2 or more (beacon-1 is the one killed)");
+        }
+        Ok(Self {
+            scenario: args.scenario,
+            at: args.at,
+            duration: args.duration,
+            late_args,
+            late: None,
+            extra: Extra::default(),
+        })
+    }
+
+    fn note(&mut self, slot: u64, what: String) {
+        let line = format!("slot {slot}: {what}");
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), "  >> {line}");
+        self.extra.events.push(line);
+    }
+
+    pub fn on_slot(&mut self, slot: u64, dir: &Path, procs: &mut [Proc]) -> anyhow::Result<()> {
+        let (start, end) = (slot == self.at, slot == self.at + self.duration);
+        match self.scenario {
+            Scenario::Baseline => {}
+            Scenario::LightOffline => {
+                if start || end {
+                    for p in procs.iter_mut().filter(|p| p.name.starts_with("light-")) {
+                        if start {
+                            p.sigkill()
+                        } else {
+                            p.start()?
+                        }
+                    }
+                    self.note(
+                        slot,
+                        if start {
+                            "stopped every light client".into()
+                        } else {
+                            "restarted the light clients".into()
+                        },
+                    );
+                }
+            }
+            Scenario::CrashRestart => {
+                if let Some(p) = procs.iter_mut().find(|p| p.name == "beacon-1") {
+                    if start {
+                        p.sigkill();
+                        self.note(slot, "SIGKILL beacon-1".into());
+                    } else if end {
+                        p.start()?;
+                        self.note(slot, "restarted beacon-1 on its datadir".into());
+                    }
+                }
+            }
+            Scenario::LateJoiner => {
+                if start {
+                    let (p2p, http) = (free_port()?, free_port()?);
+                    let mut a = self.late_args.clone();
+                    a.extend([
+                        "--port".into(),
+                        p2p.to_string(),
+                        "--http-port".into(),
+                        http.to_string(),
+                    ]);
+                    self.late = Some((Proc::spawn("late", dir, &a)?, http));
+                    self.note(slot, "started a keyless late joiner".into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The end-of-run readings the checks need; stops the late joiner.
+    pub fn finish(&mut self, nodes: &[Node]) -> Extra {
+        self.extra.reference = nodes.first().and_then(|n| status(n.http));
+        self.extra.subject = match self.scenario {
+            Scenario::CrashRestart => nodes.get(1).and_then(|n| status(n.http)),
+            Scenario::LateJoiner => self.late.as_ref().and_then(|(_, http)| status(*http)),
+            _ => None,
+        };
+        if let Some((mut p, _)) = self.late.take() {
+            p.stop();
+        }
+        self.extra.clone()
+    }
+}
