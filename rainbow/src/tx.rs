@@ -500,6 +500,9 @@ pub struct SpammerArgs {
     pub interval_ms: u64,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// The devnet run directory (only names the process: `pgrep -f <run dir>` finds it).
+    #[arg(long)]
+    pub run_dir: Option<PathBuf>,
 }
 
 pub fn spam(args: SpammerArgs) -> anyhow::Result<()> {

@@ -147,8 +147,26 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    std::fs::create_dir_all(dir.join("logs"))?;
-    let mut out = std::io::stdout().lock();
+    if args.scenario == Scenario::CrashRestart && args.heavy < 2 {
+        bail!("--scenario crash-restart needs --heavy 2 or more (beacon-1 is the one killed)");
+    }
+    // Stop on Ctrl-C or SIGTERM, from here on.
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                rt.block_on(async {
+                    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
+                    }
+                });
+                stop.store(true, Ordering::Relaxed);
+            }
+        });
+    }
 
     // Genesis: heavy keys 0..H, light keys H..H+L, accounts after them; starts in a few seconds.
     let accounts = 16;
@@ -163,6 +181,8 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
     config.genesis_time = now + 4;
     config.validate()?;
     let genesis = GenesisConfig::interop_default(args.heavy, args.light, accounts)?;
+    std::fs::create_dir_all(dir.join("logs"))?;
+    let mut out = std::io::stdout().lock();
     std::fs::write(dir.join("genesis.yaml"), genesis.to_yaml_string()?)?;
     std::fs::write(dir.join("config.yaml"), config.to_yaml_string()?)?;
     writeln!(
@@ -226,6 +246,14 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
         )?;
         std::fs::write(super::light::keystore_path(&datadir), keystore.to_json_string()?)?;
         std::fs::write(super::light::password_path(&datadir), "devnet\n")?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                super::light::password_path(&datadir),
+                std::fs::Permissions::from_mode(0o600),
+            )?;
+        }
         let node = nodes.get((j % args.heavy) as usize).map(|n| n.http).unwrap_or(0);
         let a = vec![
             "light".into(),
@@ -251,30 +279,21 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
         args.slot_time_ms.to_string(),
         "--seed".into(),
         args.seed.to_string(),
+        "--run-dir".into(),
+        s(dir),
     ];
     procs.push(Proc::spawn("spammer", dir, &spam)?);
     writeln!(out, "started {} processes; logs in {}", procs.len(), dir.join("logs").display())?;
     drop(out);
 
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                rt.block_on(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                });
-                stop.store(true, Ordering::Relaxed);
-            }
-        });
-    }
     let mut scenario =
         scenario::ScenarioRun::new(&args, &chain_args(&dir.join("late")), first_p2p.unwrap_or(0))?;
     let records = monitor::run(&config, &nodes, args.slots, &stop, |slot| {
         scenario.on_slot(slot, dir, &mut procs)
     })?;
     let extra = scenario.finish(&nodes);
-    for p in procs.iter_mut() {
+    // Spammer and light clients first, so they do not log the nodes' absence as failures.
+    for p in procs.iter_mut().rev() {
         p.stop();
     }
     let verdict = report::write(dir, &args, &config, &records, &extra)?;

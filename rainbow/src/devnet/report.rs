@@ -114,8 +114,10 @@ fn scenario_checks(
             out.push(Check {
                 name: "finality goes on without beacon-1".into(),
                 expected: format!(
-                    "finalized ≥ {} at slot {end} (3 of 4 seats online)",
-                    end.saturating_sub(2)
+                    "finalized ≥ {} at slot {end} ({} of {} equal seats online; 2/3 needed)",
+                    end.saturating_sub(2),
+                    args.heavy - 1,
+                    args.heavy
                 ),
                 observed: format!("finalized {f}"),
                 passed: f + 2 >= end,
@@ -136,7 +138,7 @@ pub fn write(
     let checks = checks(args, config, records, extra);
     let passed = checks.iter().all(|c| c.passed);
     let json = serde_json::json!({
-        "scenario": format!("{:?}", args.scenario).to_lowercase(),
+        "scenario": scenario_name(args.scenario),
         "heavy": args.heavy,
         "light": args.light,
         "slot_time_ms": args.slot_time_ms,
@@ -160,10 +162,10 @@ pub fn write(
         participation.iter().sum::<u64>() as f64 / participation.len() as f64
     };
     let mut md = format!(
-        "# Devnet run: {:?}\n\n{} beacon nodes, {} light clients, {} coupling, {} ms slots, seed {}.\n\n\
+        "# Devnet run: {}\n\n{} beacon nodes, {} light clients, {} coupling, {} ms slots, seed {}.\n\n\
          | | |\n| - | - |\n| slots observed | {} |\n| blocks | {} ({} missed) |\n| mean finality lag | {:.2} slots |\n\
          | mean certificate participation | {:.1} of 16 positions |\n| certified transactions | {} |\n\n## Checks\n\n| check | expected | observed | result |\n| - | - | - | - |\n",
-        args.scenario, args.heavy, args.light, config.coupling, args.slot_time_ms, args.seed,
+        scenario_name(args.scenario), args.heavy, args.light, config.coupling, args.slot_time_ms, args.seed,
         records.len(), blocks, records.len() - blocks, mean_lag, mean_participation,
         records.iter().filter_map(|r| r.certified_transactions).sum::<u64>(),
     );
@@ -188,4 +190,9 @@ pub fn write(
     std::fs::write(dir.join("report.md"), &md)?;
     std::fs::write(dir.join("report.html"), super::html::render("Devnet run", &md, records))?;
     Ok(Verdict { passed, lines })
+}
+
+/// The scenario's name as on the command line (`light-offline`).
+pub fn scenario_name(s: Scenario) -> String {
+    clap::ValueEnum::to_possible_value(&s).map(|v| v.get_name().to_string()).unwrap_or_default()
 }
