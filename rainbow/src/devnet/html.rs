@@ -124,7 +124,7 @@ fn blocks_strip(records: &[SlotRecord]) -> String {
     svg
 }
 
-pub fn render(title: &str, summary_md: &str, records: &[SlotRecord]) -> String {
+pub fn render(title: &str, summary_md: &str, records: &[SlotRecord], committee: u64) -> String {
     let slots: Vec<u64> = records.iter().map(|r| r.slot).collect();
     let participation = vec![(
         "positions".to_string(),
@@ -161,7 +161,7 @@ pub fn render(title: &str, summary_md: &str, records: &[SlotRecord]) -> String {
     let mut html = format!("<!doctype html><html><head><meta charset=\"utf-8\"><title>{0}</title><style>body{{font-family:sans-serif;max-width:780px;margin:2em auto}}figure{{margin:1.5em 0}}figcaption{{font-weight:bold;margin-bottom:4px}}pre{{background:#f6f6f6;padding:8px;white-space:pre-wrap}}</style></head><body><h1>{0}</h1>\n", escape(title));
     html.push_str(&line_chart(
         "Light certificate participation per slot",
-        "positions of 16",
+        &format!("positions of {committee}"),
         &slots,
         &participation,
         true,

@@ -44,6 +44,10 @@ pub struct DevnetArgs {
     /// Slot length in milliseconds.
     #[arg(long, default_value_t = 2000)]
     pub slot_time_ms: u64,
+    /// Preset: `minimal` (16-position light committee, 8-slot epochs) or `mainnet` (512
+    /// positions, 32-slot epochs; heavier on a laptop).
+    #[arg(long, value_enum, default_value = "minimal")]
+    pub preset: crate::genesis::PresetArg,
     #[arg(long, value_enum, default_value = "strong")]
     pub coupling: crate::genesis::CouplingArg,
     /// Stop after this many slots (default: run until Ctrl-C).
@@ -170,7 +174,10 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
 
     // Genesis: heavy keys 0..H, light keys H..H+L, accounts after them; starts in a few seconds.
     let accounts = 16;
-    let mut config = ChainConfig::minimal();
+    let mut config = match args.preset {
+        crate::genesis::PresetArg::Minimal => ChainConfig::minimal(),
+        crate::genesis::PresetArg::Mainnet => ChainConfig::mainnet(),
+    };
     config.config_name = "devnet".into();
     config.slot_duration_ms = args.slot_time_ms;
     config.coupling = match args.coupling {

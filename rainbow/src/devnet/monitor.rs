@@ -116,7 +116,7 @@ pub fn run(
             (None, _) => "miss".to_string(),
         };
         let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
-        let committee = 16;
+        let committee = config.preset().light_committee_size;
         writeln!(
             out,
             "{:>5} | {:>8} | {:<12} | {:>11} | {:>6} | {:>9} | {:>9} | {:>5}",

@@ -164,9 +164,10 @@ pub fn write(
     let mut md = format!(
         "# Devnet run: {}\n\n{} beacon nodes, {} light clients, {} coupling, {} ms slots, seed {}.\n\n\
          | | |\n| - | - |\n| slots observed | {} |\n| blocks | {} ({} missed) |\n| mean finality lag | {:.2} slots |\n\
-         | mean certificate participation | {:.1} of 16 positions |\n| certified transactions | {} |\n\n## Checks\n\n| check | expected | observed | result |\n| - | - | - | - |\n",
+         | mean certificate participation | {:.1} of {} positions |\n| certified transactions | {} |\n\n## Checks\n\n| check | expected | observed | result |\n| - | - | - | - |\n",
         scenario_name(args.scenario), args.heavy, args.light, config.coupling, args.slot_time_ms, args.seed,
         records.len(), blocks, records.len() - blocks, mean_lag, mean_participation,
+        config.preset().light_committee_size,
         records.iter().filter_map(|r| r.certified_transactions).sum::<u64>(),
     );
     let mut lines = Vec::new();
@@ -188,7 +189,10 @@ pub fn write(
     }
     md.push_str("\nPlots in `report.html`; per-slot records in `report.json`; one log per process in `logs/`.\n");
     std::fs::write(dir.join("report.md"), &md)?;
-    std::fs::write(dir.join("report.html"), super::html::render("Devnet run", &md, records))?;
+    std::fs::write(
+        dir.join("report.html"),
+        super::html::render("Devnet run", &md, records, config.preset().light_committee_size),
+    )?;
     Ok(Verdict { passed, lines })
 }
 
