@@ -87,6 +87,7 @@ enum Command<E: EthSpec> {
     Request { peer: PeerId, request: RpcRequest, reply: Reply<E> },
     Respond { channel: ResponseChannel<E>, response: RpcResponse<E> },
     Penalize { peer: PeerId, penalty: i64, reason: String },
+    Isolate(Duration),
 }
 
 /// A cheap, cloneable handle to the network task.
@@ -124,6 +125,11 @@ impl<E: EthSpec> NetworkHandle<E> {
 
     pub fn respond(&self, channel: ResponseChannel<E>, response: RpcResponse<E>) {
         let _ = self.commands.send(Command::Respond { channel, response });
+    }
+
+    /// Cuts every connection and refuses new ones for `duration` (partition tests).
+    pub fn isolate(&self, duration: Duration) {
+        let _ = self.commands.send(Command::Isolate(duration));
     }
 
     /// Scores a peer down (bad sync response, bogus request).
@@ -227,6 +233,7 @@ pub fn start_network<E: EthSpec>(
         pending: HashMap::new(),
         listen_addrs: handle.listen_addrs.clone(),
         peers: handle.peers.clone(),
+        isolated_until: None,
     };
     tokio::spawn(service.run(command_rx));
     Ok((handle, events))
@@ -241,9 +248,15 @@ struct Service<E: EthSpec> {
     pending: HashMap<(Method, OutboundRequestId), Reply<E>>,
     listen_addrs: Arc<RwLock<Vec<Multiaddr>>>,
     peers: Arc<RwLock<PeerTable>>,
+    /// While set and in the future, no connection is kept (see [`NetworkHandle::isolate`]).
+    isolated_until: Option<Instant>,
 }
 
 impl<E: EthSpec> Service<E> {
+    fn is_isolated(&self) -> bool {
+        self.isolated_until.is_some_and(|until| Instant::now() < until)
+    }
+
     async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command<E>>) {
         let mut redial = tokio::time::interval(REDIAL_INTERVAL);
         loop {
@@ -260,6 +273,9 @@ impl<E: EthSpec> Service<E> {
     }
 
     fn redial(&mut self) {
+        if self.is_isolated() {
+            return;
+        }
         for (addr, peer) in &self.static_peers {
             if peer.is_some_and(|p| self.swarm.is_connected(&p)) {
                 continue;
@@ -326,6 +342,14 @@ impl<E: EthSpec> Service<E> {
                 let _ = self.rr(channel.method).send_response(channel.inner, response);
             }
             Command::Penalize { peer, penalty, reason } => self.penalize(peer, penalty, &reason),
+            Command::Isolate(duration) => {
+                self.isolated_until = Instant::now().checked_add(duration);
+                warn!(seconds = duration.as_secs(), "isolating: every connection cut and refused");
+                let peers: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
+                for peer in peers {
+                    let _ = self.swarm.disconnect_peer_id(peer);
+                }
+            }
         }
     }
 
@@ -417,7 +441,7 @@ impl<E: EthSpec> Service<E> {
             }
             SwarmEvent::ConnectionEstablished { peer_id, endpoint, num_established, .. } => {
                 let banned = self.peers.write().map(|mut t| t.is_banned(&peer_id)).unwrap_or(false);
-                if banned {
+                if banned || self.is_isolated() {
                     debug!(peer = %peer_id, "refusing a banned peer");
                     let _ = self.swarm.disconnect_peer_id(peer_id);
                     return;

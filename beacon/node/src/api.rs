@@ -100,6 +100,7 @@ pub fn router<E: EthSpec>(ctx: ApiContext<E>) -> Router {
         .route("/rainbow/v0/inclusion_lists/{slot}", get(inclusion_lists::<E>))
         .route("/rainbow/v0/inclusion_lists", post(crate::api_light::submit_inclusion_list::<E>))
         .route("/rainbow/v0/light_view/{slot}", get(light_view::<E>))
+        .route("/rainbow/v0/admin/isolate", post(crate::api_light::isolate::<E>))
         .route(
             "/rainbow/v0/light_certificate_votes",
             post(crate::api_light::submit_certificate_vote::<E>),

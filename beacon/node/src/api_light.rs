@@ -82,3 +82,26 @@ pub async fn submit_certificate_vote<E: EthSpec>(
     }
     outcome(result)
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IsolateBody {
+    seconds: u64,
+}
+
+/// `POST /rainbow/v0/admin/isolate`: cut every peer connection and refuse new ones for
+/// `seconds` (at most 3600): a network partition for tests and devnet scenarios. The API binds
+/// loopback unless told otherwise.
+pub async fn isolate<E: EthSpec>(
+    State(ctx): State<ApiContext<E>>,
+    b: Result<Json<IsolateBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Json(body) = b.map_err(|e| {
+        ApiError(StatusCode::BAD_REQUEST, format!("body must be {{\"seconds\": n}}: {e}"))
+    })?;
+    if body.seconds == 0 || body.seconds > 3600 {
+        return Err(ApiError(StatusCode::BAD_REQUEST, "seconds must be 1..=3600".into()));
+    }
+    ctx.network.isolate(std::time::Duration::from_secs(body.seconds));
+    Ok(Json(json!({"data": {"isolated_seconds": body.seconds}})))
+}

@@ -31,6 +31,9 @@ pub enum Scenario {
     CrashRestart,
     /// A keyless beacon node joins at `--at` and syncs to the head.
     LateJoiner,
+    /// beacon-1 cut off from its peers for `--duration` slots from `--at`: the others keep
+    /// finalizing, it rejoins and syncs.
+    Partition,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -151,8 +154,11 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    if args.scenario == Scenario::CrashRestart && args.heavy < 2 {
-        bail!("--scenario crash-restart needs --heavy 2 or more (beacon-1 is the one killed)");
+    if matches!(args.scenario, Scenario::CrashRestart | Scenario::Partition) && args.heavy < 2 {
+        bail!(
+            "--scenario {} needs --heavy 2 or more (beacon-1 is the one cut off)",
+            report::scenario_name(args.scenario)
+        );
     }
     // Stop on Ctrl-C or SIGTERM, from here on.
     let stop = Arc::new(AtomicBool::new(false));
@@ -293,8 +299,12 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
     writeln!(out, "started {} processes; logs in {}", procs.len(), dir.join("logs").display())?;
     drop(out);
 
-    let mut scenario =
-        scenario::ScenarioRun::new(&args, &chain_args(&dir.join("late")), first_p2p.unwrap_or(0))?;
+    let mut scenario = scenario::ScenarioRun::new(
+        &args,
+        &chain_args(&dir.join("late")),
+        first_p2p.unwrap_or(0),
+        &nodes,
+    )?;
     let records = monitor::run(&config, &nodes, args.slots, &stop, |slot| {
         scenario.on_slot(slot, dir, &mut procs)
     })?;

@@ -42,7 +42,7 @@ fn checks(
     let every_slot = match args.scenario {
         Scenario::Baseline | Scenario::LateJoiner => true,
         Scenario::LightOffline => !strong,
-        Scenario::CrashRestart => false,
+        Scenario::CrashRestart | Scenario::Partition => false,
     };
     if every_slot {
         out.push(Check {
@@ -125,6 +125,16 @@ fn scenario_checks(
             out.push(caught_up("beacon-1"));
         }
         Scenario::LateJoiner => out.push(caught_up("the late joiner")),
+        Scenario::Partition => {
+            let f = records.iter().find(|r| r.slot == end).map(|r| r.finalized).unwrap_or(0);
+            out.push(Check {
+                name: "finality goes on without beacon-1".into(),
+                expected: format!("finalized ≥ {} at slot {end}", end.saturating_sub(2)),
+                observed: format!("finalized {f}"),
+                passed: f + 2 >= end,
+            });
+            out.push(caught_up("beacon-1"));
+        }
     }
 }
 

@@ -21,6 +21,9 @@ pub struct ScenarioRun {
     late_args: Vec<String>,
     late: Option<(Proc, u16)>,
     extra: Extra,
+    /// HTTP ports of the beacon nodes, in process order.
+    http: Vec<u16>,
+    slot_ms: u64,
 }
 
 fn status(http: u16) -> Option<(u64, u64)> {
@@ -33,13 +36,11 @@ impl ScenarioRun {
         args: &DevnetArgs,
         late_chain_args: &[String],
         first_p2p: u16,
+        nodes: &[Node],
     ) -> anyhow::Result<Self> {
         let mut late_args = vec!["beacon".to_string()];
         late_args.extend_from_slice(late_chain_args);
         late_args.extend(["--peers".into(), format!("/ip4/127.0.0.1/tcp/{first_p2p}")]);
-        if args.scenario == Scenario::CrashRestart && args.heavy < 2 {
-            anyhow::bail!("crash-restart needs --heavy 2 or more (beacon-1 is the one killed)");
-        }
         Ok(Self {
             scenario: args.scenario,
             at: args.at,
@@ -47,6 +48,8 @@ impl ScenarioRun {
             late_args,
             late: None,
             extra: Extra::default(),
+            http: nodes.iter().map(|n| n.http).collect(),
+            slot_ms: args.slot_time_ms,
         })
     }
 
@@ -91,6 +94,23 @@ impl ScenarioRun {
                     }
                 }
             }
+            Scenario::Partition => {
+                if start {
+                    let http = procs
+                        .iter()
+                        .position(|p| p.name == "beacon-1")
+                        .and_then(|i| self.http.get(i).copied());
+                    if let Some(http) = http {
+                        let api = Api::new(&format!("http://127.0.0.1:{http}"))?;
+                        let seconds = (self.duration * self.slot_ms).div_ceil(1000);
+                        api.post(
+                            "/rainbow/v0/admin/isolate",
+                            &serde_json::json!({ "seconds": seconds }),
+                        )?;
+                        self.note(slot, format!("cut beacon-1 off from its peers for {seconds} s"));
+                    }
+                }
+            }
             Scenario::LateJoiner => {
                 if start {
                     let (p2p, http) = (free_port()?, free_port()?);
@@ -113,7 +133,9 @@ impl ScenarioRun {
     pub fn finish(&mut self, nodes: &[Node]) -> Extra {
         self.extra.reference = nodes.first().and_then(|n| status(n.http));
         self.extra.subject = match self.scenario {
-            Scenario::CrashRestart => nodes.get(1).and_then(|n| status(n.http)),
+            Scenario::CrashRestart | Scenario::Partition => {
+                nodes.get(1).and_then(|n| status(n.http))
+            }
             Scenario::LateJoiner => self.late.as_ref().and_then(|(_, http)| status(*http)),
             _ => None,
         };
