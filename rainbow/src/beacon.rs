@@ -105,6 +105,10 @@ pub struct RunArgs {
     /// Password of the keystores in --keys (a trailing newline is ignored).
     #[arg(long)]
     pub password_file: Option<PathBuf>,
+    /// Testing only: at this slot, sign a second, conflicting round-1 vote with every heavy key
+    /// (bypassing slashing protection) so the network slashes them.
+    #[arg(long, hide = true)]
+    pub equivocate_at_slot: Option<u64>,
     /// Log format: human-readable lines, or one JSON object a line.
     #[arg(long, value_enum, default_value = "human")]
     pub log_format: LogFormat,
@@ -242,6 +246,7 @@ fn start<E: EthSpec>(run: RunArgs, chain: ChainArgs, config: ChainConfig) -> any
         http_address: run.http_address,
         http_port: run.http_port,
         metrics: run.metrics,
+        equivocate_at_slot: run.equivocate_at_slot,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(rainbow_node::run_node::<E>(node, genesis, spec, keys))

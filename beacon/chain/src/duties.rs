@@ -328,4 +328,40 @@ impl<E: EthSpec> BeaconChain<E> {
             })
             .unwrap_or(false)
     }
+
+    /// **Misbehaviour for tests and devnet scenarios**: for each of our seats, a round-1 vote of
+    /// `slot` that differs from the honest one (its head is the head's parent), signed without
+    /// consulting slashing protection. Together with the honest vote it is slashable evidence.
+    pub fn produce_equivocating_votes(
+        &mut self,
+        slot: Slot,
+        keys: &Keys,
+    ) -> Result<Vec<SsfVote>, ChainError> {
+        let state = self.state_at_slot(slot)?;
+        let epoch = compute_epoch_at_slot(slot, &self.spec);
+        let Some(which) = get_seat_epoch(&state, epoch, &self.spec) else { return Ok(vec![]) };
+        let parent =
+            self.fork_choice.node(&self.head_root).and_then(|n| n.parent).unwrap_or(self.head_root);
+        let data = SsfVoteData {
+            slot,
+            round: SSF_ROUND_JUSTIFY,
+            head_root: parent,
+            source: self.head_state.justified_checkpoint,
+            target: Checkpoint { slot, root: parent },
+        };
+        let signing_root = compute_signing_root(&data, get_domain(&state, DOMAIN_SSF_VOTE, epoch));
+        let mut out = Vec::new();
+        for seat in get_seats(&state, which).iter() {
+            let Some(operator) = state.heavy_operators.get(seat.operator_index as usize) else {
+                continue;
+            };
+            let Some(keypair) = keys.get(&operator.pubkey) else { continue };
+            out.push(SsfVote {
+                operator_index: seat.operator_index,
+                data,
+                signature: keypair.sk.sign(signing_root.as_slice()).compress(),
+            });
+        }
+        Ok(out)
+    }
 }

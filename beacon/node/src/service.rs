@@ -74,6 +74,7 @@ pub(crate) struct Node<E: EthSpec> {
     pub internal: mpsc::UnboundedSender<Internal<E>>,
     pub sync: SyncState,
     pub tx_index: Arc<Mutex<TxIndex>>,
+    pub equivocate_at_slot: Option<Slot>,
 }
 
 fn load_or_create_network_key(datadir: &std::path::Path) -> anyhow::Result<Keypair> {
@@ -156,6 +157,7 @@ pub async fn run_node<E: EthSpec>(
         internal,
         sync: SyncState::default(),
         tx_index: Arc::new(Mutex::new(TxIndex::default())),
+        equivocate_at_slot: config.equivocate_at_slot,
     }));
     let api_context = {
         let n = node.lock();
@@ -545,6 +547,18 @@ impl<E: EthSpec> Node<E> {
                     self.metrics.votes_published.fetch_add(votes.len() as u64, Ordering::Relaxed);
                     for vote in votes {
                         self.network.publish(PubsubMessage::SsfVote(vote));
+                    }
+                    if phase == Phase::Round1 && self.equivocate_at_slot == Some(slot) {
+                        let twins =
+                            self.chain.lock().produce_equivocating_votes(slot, &self.keys)?;
+                        warn!(
+                            slot,
+                            votes = twins.len(),
+                            "misbehaving on purpose: publishing equivocating votes"
+                        );
+                        for vote in twins {
+                            self.network.publish(PubsubMessage::SsfVote(vote));
+                        }
                     }
                 }
                 Phase::ViewFreeze => {

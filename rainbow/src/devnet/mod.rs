@@ -34,6 +34,9 @@ pub enum Scenario {
     /// beacon-1 cut off from its peers for `--duration` slots from `--at`: the others keep
     /// finalizing, it rejoins and syncs.
     Partition,
+    /// A delegation to operator 1 before `--at`; at `--at` beacon-1 double-votes: operator 1 is
+    /// slashed, its delegations are cut and it loses its seat at the next epoch boundary.
+    EquivocatingOperator,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -154,7 +157,11 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    if matches!(args.scenario, Scenario::CrashRestart | Scenario::Partition) && args.heavy < 2 {
+    if matches!(
+        args.scenario,
+        Scenario::CrashRestart | Scenario::Partition | Scenario::EquivocatingOperator
+    ) && args.heavy < 2
+    {
         bail!(
             "--scenario {} needs --heavy 2 or more (beacon-1 is the one cut off)",
             report::scenario_name(args.scenario)
@@ -236,6 +243,9 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
             http.to_string(),
             "--metrics".into(),
         ]);
+        if args.scenario == Scenario::EquivocatingOperator && i == 1 {
+            a.extend(["--equivocate-at-slot".into(), args.at.to_string()]);
+        }
         if let Some(first) = first_p2p {
             a.extend(["--peers".into(), format!("/ip4/127.0.0.1/tcp/{first}")]);
         }

@@ -43,6 +43,7 @@ fn checks(
         Scenario::Baseline | Scenario::LateJoiner => true,
         Scenario::LightOffline => !strong,
         Scenario::CrashRestart | Scenario::Partition => false,
+        Scenario::EquivocatingOperator => false,
     };
     if every_slot {
         out.push(Check {
@@ -125,6 +126,28 @@ fn scenario_checks(
             out.push(caught_up("beacon-1"));
         }
         Scenario::LateJoiner => out.push(caught_up("the late joiner")),
+        Scenario::EquivocatingOperator => {
+            let (slashed, after, seated) = extra.operator_1.unwrap_or((false, 0, true));
+            out.push(Check {
+                name: "the equivocating operator is slashed".into(),
+                expected: "operator 1 slashed by the end".into(),
+                observed: format!("slashed: {slashed}"),
+                passed: slashed,
+            });
+            out.push(Check {
+                name: "its delegations are cut".into(),
+                expected: "operator 1's delegated tokens below their value after the delegation"
+                    .into(),
+                observed: format!("before {:?} Gwei, after {after} Gwei", extra.delegated_before),
+                passed: extra.delegated_before.is_some_and(|b| after < b),
+            });
+            out.push(Check {
+                name: "it loses its seat".into(),
+                expected: "operator 1 holds no seat of the current epoch at the end (run past the next epoch boundary)".into(),
+                observed: format!("seated: {seated}"),
+                passed: !seated,
+            });
+        }
         Scenario::Partition => {
             let f = records.iter().find(|r| r.slot == end).map(|r| r.finalized).unwrap_or(0);
             out.push(Check {

@@ -12,6 +12,10 @@ pub struct Extra {
     pub subject: Option<(u64, u64)>,
     /// `(head, finalized)` of beacon-0 at the end.
     pub reference: Option<(u64, u64)>,
+    /// Operator 1's delegated tokens after the scenario's delegation (before the slashing).
+    pub delegated_before: Option<u64>,
+    /// Operator 1 at the end: (slashed, delegated tokens, holds a current seat).
+    pub operator_1: Option<(bool, u64, bool)>,
 }
 
 pub struct ScenarioRun {
@@ -24,6 +28,19 @@ pub struct ScenarioRun {
     /// HTTP ports of the beacon nodes, in process order.
     http: Vec<u16>,
     slot_ms: u64,
+}
+
+/// Operator 1: (slashed, delegated tokens, holds a seat of the current epoch).
+fn operator_1(http: u16) -> Option<(bool, u64, bool)> {
+    let api = Api::new(&format!("http://127.0.0.1:{http}")).ok()?;
+    let ops = api.get("/rainbow/v0/heavy_operators").ok()?;
+    let op = ops["data"].as_array()?.get(1)?.clone();
+    let seats = api.get("/rainbow/v0/seats").ok()?;
+    let seated = seats["data"]["current"]
+        .as_array()?
+        .iter()
+        .any(|s| s["operator_index"].as_u64() == Some(1));
+    Some((op["operator"]["slashed"].as_bool()?, op["pool"]["delegated_tokens"].as_u64()?, seated))
 }
 
 fn status(http: u16) -> Option<(u64, u64)> {
@@ -111,6 +128,39 @@ impl ScenarioRun {
                     }
                 }
             }
+            Scenario::EquivocatingOperator => {
+                if slot + 3 == self.at || (self.at < 3 && slot == 1) {
+                    let node =
+                        format!("http://127.0.0.1:{}", self.http.first().copied().unwrap_or(0));
+                    let exe = std::env::current_exe()?;
+                    let out = std::process::Command::new(exe)
+                        .args([
+                            "tx",
+                            "--node",
+                            &node,
+                            "--interop-key",
+                            "0",
+                            "--timeout",
+                            "20",
+                            "delegate",
+                            "--operator",
+                            "1",
+                            "--amount",
+                            "100eth",
+                        ])
+                        .output()?;
+                    let applied = String::from_utf8_lossy(&out.stdout).contains("outcome: applied");
+                    self.extra.delegated_before =
+                        operator_1(self.http.first().copied().unwrap_or(0)).map(|(_, d, _)| d);
+                    self.note(
+                        slot,
+                        format!("delegated 100 ETH to operator 1 (applied: {applied})"),
+                    );
+                }
+                if start {
+                    self.note(slot, "beacon-1 signs conflicting round-1 votes".into());
+                }
+            }
             Scenario::LateJoiner => {
                 if start {
                     let (p2p, http) = (free_port()?, free_port()?);
@@ -139,6 +189,9 @@ impl ScenarioRun {
             Scenario::LateJoiner => self.late.as_ref().and_then(|(_, http)| status(*http)),
             _ => None,
         };
+        if self.scenario == Scenario::EquivocatingOperator {
+            self.extra.operator_1 = nodes.first().and_then(|n| operator_1(n.http));
+        }
         if let Some((mut p, _)) = self.late.take() {
             p.stop();
         }
