@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+mod flows;
 mod html;
 mod monitor;
 mod report;
@@ -37,6 +38,9 @@ pub enum Scenario {
     /// A delegation to operator 1 before `--at`; at `--at` beacon-1 double-votes: operator 1 is
     /// slashed, its delegations are cut and it loses its seat at the next epoch boundary.
     EquivocatingOperator,
+    /// At `--at`, account 0 delegates, tokenizes, redelegates, deposits and withdraws LightETH
+    /// with `rainbow tx`; every outcome is checked with the LSM's functions.
+    DelegationFlows,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -16,6 +16,8 @@ pub struct Extra {
     pub delegated_before: Option<u64>,
     /// Operator 1 at the end: (slashed, delegated tokens, holds a current seat).
     pub operator_1: Option<(bool, u64, bool)>,
+    /// The delegation-flows checks.
+    pub flow_checks: Vec<super::report::Check>,
 }
 
 pub struct ScenarioRun {
@@ -24,6 +26,8 @@ pub struct ScenarioRun {
     duration: u64,
     late_args: Vec<String>,
     late: Option<(Proc, u16)>,
+    flows: Option<std::thread::JoinHandle<anyhow::Result<Vec<super::report::Check>>>>,
+    light: bool,
     extra: Extra,
     /// HTTP ports of the beacon nodes, in process order.
     http: Vec<u16>,
@@ -64,6 +68,8 @@ impl ScenarioRun {
             duration: args.duration,
             late_args,
             late: None,
+            flows: None,
+            light: args.light > 0,
             extra: Extra::default(),
             http: nodes.iter().map(|n| n.http).collect(),
             slot_ms: args.slot_time_ms,
@@ -161,6 +167,14 @@ impl ScenarioRun {
                     self.note(slot, "beacon-1 signs conflicting round-1 votes".into());
                 }
             }
+            Scenario::DelegationFlows => {
+                if start {
+                    let http = self.http.first().copied().unwrap_or(0);
+                    let light = self.light;
+                    self.flows = Some(std::thread::spawn(move || super::flows::run(http, light)));
+                    self.note(slot, "account 0 starts its delegation flows".into());
+                }
+            }
             Scenario::LateJoiner => {
                 if start {
                     let (p2p, http) = (free_port()?, free_port()?);
@@ -189,6 +203,18 @@ impl ScenarioRun {
             Scenario::LateJoiner => self.late.as_ref().and_then(|(_, http)| status(*http)),
             _ => None,
         };
+        if let Some(handle) = self.flows.take() {
+            self.extra.flow_checks = match handle.join() {
+                Ok(Ok(checks)) => checks,
+                Ok(Err(e)) => vec![super::report::Check {
+                    name: "delegation flows".into(),
+                    expected: "every request sent and read back".into(),
+                    observed: format!("error: {e:#}"),
+                    passed: false,
+                }],
+                Err(_) => Vec::new(),
+            };
+        }
         if self.scenario == Scenario::EquivocatingOperator {
             self.extra.operator_1 = nodes.first().and_then(|n| operator_1(n.http));
         }
