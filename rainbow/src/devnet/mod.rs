@@ -58,6 +58,8 @@ pub struct DevnetArgs {
     /// positions, 32-slot epochs; heavier on a laptop).
     #[arg(long, value_enum, default_value = "minimal")]
     pub preset: crate::genesis::PresetArg,
+    /// Strong: a block must carry a light certificate on its parent; weak: certificates are
+    /// optional (enforced and rewarded when carried).
     #[arg(long, value_enum, default_value = "strong")]
     pub coupling: crate::genesis::CouplingArg,
     /// Stop after this many slots (default: run until Ctrl-C).
@@ -66,6 +68,7 @@ pub struct DevnetArgs {
     /// Run directory: genesis, configuration, datadirs, one log per process, the report.
     #[arg(long, default_value = "devnet-run")]
     pub out: PathBuf,
+    /// What to do to the devnet and check afterwards (the checks decide the exit code).
     #[arg(long, value_enum, default_value = "baseline")]
     pub scenario: Scenario,
     /// Seed of the spammer's choices (reproducible runs).
