@@ -3,36 +3,12 @@
 //! certificate votes land. Killing and restarting the client mid-slot (with transactions
 //! changing its view) never makes it sign a second list or vote: no equivocation evidence
 //! appears and the operator is not penalized.
-use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+mod common;
+
+use common::{free_port, get, rainbow, Killed};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-fn rainbow() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_rainbow"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn get(port: u16, path: &str) -> Option<Value> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    serde_json::from_str(response.split_once("\r\n\r\n")?.1).ok()
-}
-
-struct Killed(Child);
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn status(http: u16, field: &str) -> u64 {
     get(http, "/rainbow/v0/status").and_then(|v| v["data"][field].as_u64()).unwrap_or(0)

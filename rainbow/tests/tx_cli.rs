@@ -1,35 +1,11 @@
 //! `rainbow tx` against a real beacon node process: each command signs, submits, waits for
 //! inclusion and prints the outcome; a refused staking request names the rule and the refund
 //! and exits non-zero.
-use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Output, Stdio};
+mod common;
+
+use common::{free_port, get, rainbow, Killed};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn rainbow() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_rainbow"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn get(port: u16, path: &str) -> Option<Value> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    serde_json::from_str(response.split_once("\r\n\r\n")?.1).ok()
-}
-
-struct Killed(Child);
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn tx(http: u16, args: &[&str]) -> Output {
     let node = format!("http://127.0.0.1:{http}");
