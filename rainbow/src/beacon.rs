@@ -109,6 +109,10 @@ pub struct RunArgs {
     /// (bypassing slashing protection) so the network slashes them.
     #[arg(long, hide = true)]
     pub equivocate_at_slot: Option<u64>,
+    /// Testing only: as proposer, leave out this sender's transactions and refuse certificates
+    /// that list them.
+    #[arg(long, hide = true)]
+    pub censor: Option<rainbow_types::Address>,
     /// Log format: human-readable lines, or one JSON object a line.
     #[arg(long, value_enum, default_value = "human")]
     pub log_format: LogFormat,
@@ -247,6 +251,7 @@ fn start<E: EthSpec>(run: RunArgs, chain: ChainArgs, config: ChainConfig) -> any
         http_port: run.http_port,
         metrics: run.metrics,
         equivocate_at_slot: run.equivocate_at_slot,
+        censor: run.censor,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(rainbow_node::run_node::<E>(node, genesis, spec, keys))

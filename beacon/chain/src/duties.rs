@@ -364,4 +364,37 @@ impl<E: EthSpec> BeaconChain<E> {
         }
         Ok(out)
     }
+
+    /// **Misbehaviour for devnet scenarios**: a proposer that censors `sender` drops its
+    /// transactions from the mempool and refuses every certificate whose list holds one of them.
+    /// Under strong coupling it then has no valid block to make while the light committee lists
+    /// the sender; under weak coupling it makes blocks without the certificate. Returns how many
+    /// transactions and certificates it dropped.
+    pub fn censor(&mut self, sender: alloy_primitives::Address) -> (usize, usize) {
+        let from_sender = |tx: &rainbow_types::Transaction| {
+            rainbow_execution::decode_transaction(tx)
+                .ok()
+                .and_then(|signed| rainbow_execution::recover_sender(&signed).ok())
+                == Some(sender)
+        };
+        let hashes: Vec<_> = self
+            .mempool
+            .queues()
+            .into_iter()
+            .filter(|(address, _)| *address == sender)
+            .flat_map(|(_, queue)| {
+                queue
+                    .into_iter()
+                    .map(|q| rainbow_execution::compute_transaction_hash(&q.transaction))
+            })
+            .collect();
+        for hash in &hashes {
+            self.mempool.remove(hash);
+        }
+        let before = self.pools.certificates.len();
+        self.pools
+            .certificates
+            .retain(|c| !c.certified_transactions.iter().any(|t| from_sender(&t.transaction)));
+        (hashes.len(), before.saturating_sub(self.pools.certificates.len()))
+    }
 }

@@ -17,4 +17,6 @@ pub struct NodeConfig {
     /// Test misbehaviour: at round 1 of this slot, also sign and publish a second, different
     /// vote with every heavy key (bypassing slashing protection) — slashing evidence on purpose.
     pub equivocate_at_slot: Option<u64>,
+    /// Test misbehaviour: as proposer, censor this sender (see `BeaconChain::censor`).
+    pub censor: Option<alloy_primitives::Address>,
 }

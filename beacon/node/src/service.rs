@@ -75,6 +75,7 @@ pub(crate) struct Node<E: EthSpec> {
     pub sync: SyncState,
     pub tx_index: Arc<Mutex<TxIndex>>,
     pub equivocate_at_slot: Option<Slot>,
+    pub censor: Option<alloy_primitives::Address>,
 }
 
 fn load_or_create_network_key(datadir: &std::path::Path) -> anyhow::Result<Keypair> {
@@ -158,6 +159,7 @@ pub async fn run_node<E: EthSpec>(
         sync: SyncState::default(),
         tx_index: Arc::new(Mutex::new(TxIndex::default())),
         equivocate_at_slot: config.equivocate_at_slot,
+        censor: config.censor,
     }));
     let api_context = {
         let n = node.lock();
@@ -601,6 +603,12 @@ impl<E: EthSpec> Node<E> {
             let mut chain = self.chain.lock();
             if chain.head_slot() >= slot {
                 return Ok(());
+            }
+            if let Some(sender) = self.censor {
+                if chain.is_our_proposal(slot, &self.keys) {
+                    let (txs, certificates) = chain.censor(sender);
+                    warn!(slot, %sender, txs, certificates, "misbehaving on purpose: censoring");
+                }
             }
             chain.produce_signed_block(slot, &self.keys, &self.protection)?
         };

@@ -41,6 +41,10 @@ pub enum Scenario {
     /// At `--at`, account 0 delegates, tokenizes, redelegates, deposits and withdraws LightETH
     /// with `rainbow tx`; every outcome is checked with the LSM's functions.
     DelegationFlows,
+    /// beacon-1 censors account 1's transactions as proposer; from `--at` account 1 sends a
+    /// transfer a slot for `--duration` slots: under strong coupling the censor cannot make a
+    /// valid block while the light committee lists them, and each lands within a few slots.
+    CensoringProposer,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -166,7 +170,10 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
     }
     if matches!(
         args.scenario,
-        Scenario::CrashRestart | Scenario::Partition | Scenario::EquivocatingOperator
+        Scenario::CrashRestart
+            | Scenario::Partition
+            | Scenario::EquivocatingOperator
+            | Scenario::CensoringProposer
     ) && args.heavy < 2
     {
         bail!(
@@ -250,6 +257,10 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
             http.to_string(),
             "--metrics".into(),
         ]);
+        if args.scenario == Scenario::CensoringProposer && i == 1 {
+            let victim = rainbow_execution::interop_execution_key(1).address();
+            a.extend(["--censor".into(), victim.to_string()]);
+        }
         if args.scenario == Scenario::EquivocatingOperator && i == 1 {
             a.extend(["--equivocate-at-slot".into(), args.at.to_string()]);
         }

@@ -47,6 +47,7 @@ fn checks(
         // The flows start several `rainbow tx` processes; on a loaded machine a slot may finalize
         // late, so only finality at the end is required.
         Scenario::DelegationFlows => false,
+        Scenario::CensoringProposer => false,
     };
     if every_slot {
         out.push(Check {
@@ -149,6 +150,22 @@ fn scenario_checks(
                 expected: "operator 1 holds no seat of the current epoch at the end (run past the next epoch boundary)".into(),
                 observed: format!("seated: {seated}"),
                 passed: !seated,
+            });
+        }
+        Scenario::CensoringProposer => {
+            let delays: Vec<Option<u64>> = extra
+                .censored
+                .iter()
+                .map(|(_, sent, got)| got.map(|g| g.saturating_sub(*sent)))
+                .collect();
+            let bound = 4;
+            out.push(Check {
+                name: "censored transactions land".into(),
+                expected: format!(
+                    "each of account 1's transfers included within {bound} slots despite beacon-1"
+                ),
+                observed: format!("inclusion delays (slots) {delays:?}"),
+                passed: !delays.is_empty() && delays.iter().all(|d| d.is_some_and(|d| d <= bound)),
             });
         }
         Scenario::DelegationFlows => {

@@ -18,6 +18,8 @@ pub struct Extra {
     pub operator_1: Option<(bool, u64, bool)>,
     /// The delegation-flows checks.
     pub flow_checks: Vec<super::report::Check>,
+    /// Censored transfers: (tx hash, slot submitted, slot included).
+    pub censored: Vec<(String, u64, Option<u64>)>,
 }
 
 pub struct ScenarioRun {
@@ -167,6 +169,35 @@ impl ScenarioRun {
                     self.note(slot, "beacon-1 signs conflicting round-1 votes".into());
                 }
             }
+            Scenario::CensoringProposer => {
+                if slot >= self.at && slot < self.at + self.duration {
+                    let node =
+                        format!("http://127.0.0.1:{}", self.http.first().copied().unwrap_or(0));
+                    let to = format!("0x{}", "cc".repeat(20));
+                    let out = std::process::Command::new(std::env::current_exe()?)
+                        .args([
+                            "tx",
+                            "--node",
+                            &node,
+                            "--interop-key",
+                            "1",
+                            "--no-wait",
+                            "transfer",
+                            "--to",
+                            &to,
+                            "--amount",
+                        ])
+                        .arg((slot + 1).to_string())
+                        .output()?;
+                    let text = String::from_utf8_lossy(&out.stdout);
+                    if let Some(hash) =
+                        text.split_whitespace().nth(1).filter(|h| h.starts_with("0x"))
+                    {
+                        self.extra.censored.push((hash.to_string(), slot, None));
+                        self.note(slot, format!("account 1 (censored by beacon-1) sent {hash}"));
+                    }
+                }
+            }
             Scenario::DelegationFlows => {
                 if start {
                     let http = self.http.first().copied().unwrap_or(0);
@@ -217,6 +248,18 @@ impl ScenarioRun {
         }
         if self.scenario == Scenario::EquivocatingOperator {
             self.extra.operator_1 = nodes.first().and_then(|n| operator_1(n.http));
+        }
+        if let Some(api) =
+            nodes.first().and_then(|n| Api::new(&format!("http://127.0.0.1:{}", n.http)).ok())
+        {
+            for (hash, _, included) in self.extra.censored.iter_mut() {
+                *included = api
+                    .get_optional(&format!("/rainbow/v0/transactions/{hash}"))
+                    .ok()
+                    .flatten()
+                    .filter(|v| v["data"]["status"] == "included")
+                    .and_then(|v| v["data"]["slot"].as_u64());
+            }
         }
         if let Some((mut p, _)) = self.late.take() {
             p.stop();
