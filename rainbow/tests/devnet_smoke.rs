@@ -35,7 +35,7 @@ fn a_short_devnet_finalizes_with_certificates_and_reports() {
     assert_eq!(report["slots"].as_array().unwrap().len(), 10);
     assert!(out_dir.join("report.md").exists());
     let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
-    assert_eq!(html.matches("<svg").count(), 5, "five plots");
+    assert_eq!(html.matches("<svg").count(), 6, "six plots");
     assert!(html.contains("LightETH-3"), "a rate line per light operator");
     for name in ["beacon-0", "beacon-2", "light-3", "spammer"] {
         assert!(out_dir.join("logs").join(format!("{name}.log")).exists(), "{name}");

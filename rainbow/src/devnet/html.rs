@@ -175,6 +175,22 @@ pub fn render(title: &str, summary_md: &str, records: &[SlotRecord], committee: 
         &rates,
         false,
     ));
+    let first = records.first();
+    let growth = |f: &dyn Fn(&SlotRecord) -> u64| -> Vec<f64> {
+        let base = first.map(f).unwrap_or(0);
+        records.iter().map(|r| f(r).saturating_sub(base) as f64 / 1e9).collect()
+    };
+    let by_class = vec![
+        ("heavy (bonds + delegated)".to_string(), growth(&|r| r.heavy_stakes.iter().sum())),
+        ("light (bonds + LightETH pools)".to_string(), growth(&|r| r.light_stake)),
+    ];
+    html.push_str(&line_chart(
+        "Rewards by class: stake gained since the first slot",
+        "ETH",
+        &slots,
+        &by_class,
+        true,
+    ));
     html.push_str(&line_chart(
         "Stake per heavy operator",
         "ETH (bond + delegated)",

@@ -25,6 +25,10 @@ pub struct SlotRecord {
     pub lighteth_rates: Vec<u64>,
     /// `bond + delegated tokens` per heavy operator (Gwei).
     pub heavy_stakes: Vec<u64>,
+    /// Σ delegated tokens over the heavy pools (the LSM's total).
+    pub heavy_delegated: u64,
+    /// Σ (bond + LightETH pool balance) over the light operators.
+    pub light_stake: u64,
 }
 
 fn now_ms() -> u128 {
@@ -49,6 +53,11 @@ fn record(api: &Api, slot: u64) -> SlotRecord {
             .cloned()
     });
     let status = api.get("/rainbow/v0/status").ok();
+    let list = |path: &str| -> Vec<Value> {
+        api.get(path).ok().and_then(|v| v["data"].as_array().cloned()).unwrap_or_default()
+    };
+    let heavy = list("/rainbow/v0/heavy_operators");
+    let light = list("/rainbow/v0/light_operators");
     let st = |f: &str| status.as_ref().and_then(|s| s["data"][f].as_u64()).unwrap_or(0);
     SlotRecord {
         slot,
@@ -60,19 +69,11 @@ fn record(api: &Api, slot: u64) -> SlotRecord {
         justified: st("justified_slot"),
         finalized: st("finalized_slot"),
         peers: st("peers"),
-        lighteth_rates: api
-            .get("/rainbow/v0/light_operators")
-            .ok()
-            .and_then(|v| v["data"].as_array().cloned())
-            .unwrap_or_default()
+        lighteth_rates: light
             .iter()
             .map(|o| o["lighteth_per_share_e9"].as_u64().unwrap_or(0))
             .collect(),
-        heavy_stakes: api
-            .get("/rainbow/v0/heavy_operators")
-            .ok()
-            .and_then(|v| v["data"].as_array().cloned())
-            .unwrap_or_default()
+        heavy_stakes: heavy
             .iter()
             .map(|o| {
                 let p = &o["pool"];
@@ -82,6 +83,19 @@ fn record(api: &Api, slot: u64) -> SlotRecord {
                     .saturating_add(p["delegated_tokens"].as_u64().unwrap_or(0))
             })
             .collect(),
+        heavy_delegated: heavy
+            .iter()
+            .map(|o| o["pool"]["delegated_tokens"].as_u64().unwrap_or(0))
+            .sum(),
+        light_stake: light
+            .iter()
+            .map(|o| {
+                o["pool"]["bond"]
+                    .as_u64()
+                    .unwrap_or(0)
+                    .saturating_add(o["pool"]["balance"].as_u64().unwrap_or(0))
+            })
+            .sum(),
     }
 }
 

@@ -258,6 +258,7 @@ pub fn write(
             c.expected
         ));
     }
+    md.push_str(&summary_more(records, extra));
     md.push_str("\nPlots in `report.html`; per-slot records in `report.json`; one log per process in `logs/`.\n");
     std::fs::write(dir.join("report.md"), &md)?;
     std::fs::write(
@@ -270,4 +271,53 @@ pub fn write(
 /// The scenario's name as on the command line (`light-offline`).
 pub fn scenario_name(s: Scenario) -> String {
     clap::ValueEnum::to_possible_value(&s).map(|v| v.get_name().to_string()).unwrap_or_default()
+}
+
+fn eth(gwei: u64) -> String {
+    format!("{}.{:09} ETH", gwei / 1_000_000_000, gwei % 1_000_000_000)
+}
+
+/// Stake by class, the LSM's total, LightETH rates at the end, censored-transaction delays.
+fn summary_more(records: &[SlotRecord], extra: &Extra) -> String {
+    let (Some(first), Some(last)) = (records.first(), records.last()) else { return String::new() };
+    let heavy = |r: &SlotRecord| r.heavy_stakes.iter().sum::<u64>();
+    let mut md = String::from("\n## Stake and rewards by class\n\n| class | at the first slot | at the last slot | change |\n| - | - | - | - |\n");
+    let row = |name: &str, a: u64, b: u64| {
+        format!(
+            "| {name} | {} | {} | {}{} |\n",
+            eth(a),
+            eth(b),
+            if b >= a { "+" } else { "−" },
+            eth(b.abs_diff(a))
+        )
+    };
+    md.push_str(&row("heavy (bonds + delegated)", heavy(first), heavy(last)));
+    md.push_str(&row("LSM delegated tokens", first.heavy_delegated, last.heavy_delegated));
+    md.push_str(&row("light (bonds + LightETH pools)", first.light_stake, last.light_stake));
+    md.push_str("\nChanges include rewards (minted at epoch boundaries), deposits and withdrawals by the\nscenario, and slashings.\n\n## LightETH exchange rates at the end\n\n| token | Gwei per share |\n| - | - |\n");
+    for (i, rate) in last.lighteth_rates.iter().enumerate() {
+        if *rate == 0 {
+            md.push_str(&format!("| LightETH-{i} | — (nothing deposited) |\n"));
+        } else {
+            md.push_str(&format!(
+                "| LightETH-{i} | {}.{:09} |\n",
+                rate / 1_000_000_000,
+                rate % 1_000_000_000
+            ));
+        }
+    }
+    if !extra.censored.is_empty() {
+        md.push_str("\n## Censored-transaction inclusion delay\n\n| transaction | sent at slot | included at slot | delay |\n| - | - | - | - |\n");
+        for (hash, sent, got) in &extra.censored {
+            let (got, delay) = match got {
+                Some(g) => (g.to_string(), g.saturating_sub(*sent).to_string()),
+                None => ("never".into(), "—".into()),
+            };
+            md.push_str(&format!(
+                "| `{}…` | {sent} | {got} | {delay} |\n",
+                hash.get(..12).unwrap_or(hash)
+            ));
+        }
+    }
+    md
 }
