@@ -8,6 +8,12 @@ use std::time::{Duration, Instant};
 pub const INITIAL_SCORE: i64 = 0;
 /// Subtracted for a gossip message that does not decode or that the node rejects.
 pub const INVALID_MESSAGE_PENALTY: i64 = 20;
+/// Subtracted for a malformed or out-of-bounds request.
+pub const BAD_REQUEST_PENALTY: i64 = 10;
+/// Subtracted for a sync response out of range or order, or holding an invalid block.
+pub const BAD_SYNC_RESPONSE_PENALTY: i64 = 50;
+/// Subtracted for a peer on another chain (fork digest differs): a ban at once.
+pub const WRONG_CHAIN_PENALTY: i64 = 100;
 /// At or below this a peer is disconnected and banned.
 pub const BAN_THRESHOLD: i64 = -100;
 /// How long a banned peer is refused.

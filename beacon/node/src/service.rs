@@ -483,7 +483,11 @@ impl<E: EthSpec> Node<E> {
             }
             RpcRequest::BlocksByRange(r) => {
                 if r.count == 0 || r.count > 64 {
-                    self.network.penalize(peer, 10, "blocks_by_range count out of bounds");
+                    self.network.penalize(
+                        peer,
+                        rainbow_network::peers::BAD_REQUEST_PENALTY,
+                        "blocks_by_range count out of bounds",
+                    );
                     return RpcResponse::Error(
                         RpcError::InvalidRequest,
                         "count must be 1..=64".into(),

@@ -3,7 +3,7 @@
 //! slot on, 64 at a time, until we hold its head. A block with an unknown parent starts the same.
 use crate::service::{Internal, Node};
 use rainbow_chain::BlockError;
-use rainbow_network::{PeerId, RpcRequest, RpcResponse};
+use rainbow_network::{peers, PeerId, RpcRequest, RpcResponse};
 use rainbow_types::{compute_fork_digest, BlocksByRangeRequest, EthSpec, Slot, StatusMessage};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -67,7 +67,7 @@ impl<E: EthSpec> Node<E> {
     pub(crate) fn on_status(&mut self, peer: PeerId, status: StatusMessage) {
         if status.fork_digest != self.status().fork_digest {
             warn!(%peer, "peer is on another chain (fork digest differs); scoring it down");
-            self.network.penalize(peer, 100, "different fork digest");
+            self.network.penalize(peer, peers::WRONG_CHAIN_PENALTY, "different fork digest");
             return;
         }
         self.network.set_peer_status(&peer, status);
@@ -132,7 +132,7 @@ impl<E: EthSpec> Node<E> {
                     {
                         self.network.penalize(
                             peer,
-                            50,
+                            peers::BAD_SYNC_RESPONSE_PENALTY,
                             "range response out of order or out of range",
                         );
                         return;
@@ -144,7 +144,7 @@ impl<E: EthSpec> Node<E> {
                         Err(e) if e.is_invalid() => {
                             self.network.penalize(
                                 peer,
-                                50,
+                                peers::BAD_SYNC_RESPONSE_PENALTY,
                                 format!("invalid block in range response: {e}"),
                             );
                             return;
