@@ -503,6 +503,14 @@ pub struct SpammerArgs {
     /// The devnet run directory (only names the process: `pgrep -f <run dir>` finds it).
     #[arg(long)]
     pub run_dir: Option<PathBuf>,
+    /// Align sends to slots of a chain with this genesis time (Unix seconds): one send per
+    /// `--interval-ms` slot, `--offset-bps` into it.
+    #[arg(long)]
+    pub genesis_time: Option<u64>,
+    /// Where in the slot to send (basis points): after the slot's block, before the light
+    /// committee's list phase, so the transfer goes through an inclusion list.
+    #[arg(long, default_value_t = 500)]
+    pub offset_bps: u64,
 }
 
 pub fn spam(args: SpammerArgs) -> anyhow::Result<()> {
@@ -513,8 +521,25 @@ pub fn spam(args: SpammerArgs) -> anyhow::Result<()> {
         state >> 16
     };
     let mut err = std::io::stderr();
+    let now_ms = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0)
+    };
     for i in 0u64.. {
-        std::thread::sleep(Duration::from_millis(args.interval_ms));
+        match args.genesis_time {
+            Some(genesis) => {
+                let interval = u128::from(args.interval_ms.max(1));
+                let since = now_ms().saturating_sub(u128::from(genesis) * 1000);
+                let next_slot = since / interval + 1;
+                let at = u128::from(genesis) * 1000
+                    + next_slot * interval
+                    + interval * u128::from(args.offset_bps) / 10_000;
+                std::thread::sleep(Duration::from_millis(at.saturating_sub(now_ms()) as u64));
+            }
+            None => std::thread::sleep(Duration::from_millis(args.interval_ms)),
+        }
         let key = interop_execution_key(args.from + i % args.count.max(1));
         let mut to = [0u8; 20];
         to[12..].copy_from_slice(&next().to_be_bytes());

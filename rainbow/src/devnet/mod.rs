@@ -322,6 +322,8 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
         args.seed.to_string(),
         "--run-dir".into(),
         s(dir),
+        "--genesis-time".into(),
+        config.genesis_time.to_string(),
     ];
     procs.push(Proc::spawn("spammer", dir, &spam)?);
     writeln!(out, "started {} processes; logs in {}", procs.len(), dir.join("logs").display())?;
