@@ -48,6 +48,10 @@ pub struct BeaconChain<E: EthSpec> {
     pub genesis_time: u64,
     pub pools: OperationPools<E>,
     pub mempool: Mempool,
+    /// The head state advanced to a slot, keyed by `(head_root, slot)`: gossip validation needs
+    /// it for every message, and `process_slots` (an epoch transition at a boundary) should run
+    /// once per head and slot, not once per message.
+    advanced: Option<(Root, Slot, BeaconState<E>)>,
 }
 
 /// The root of the genesis block: the state's latest header with its state root filled in.
@@ -124,6 +128,7 @@ impl<E: EthSpec> BeaconChain<E> {
             genesis_time,
             pools,
             mempool: Mempool::new(MempoolConfig::default()),
+            advanced: None,
         };
         chain.states.insert(genesis_root, genesis);
         chain.recompute_head()?;
@@ -218,8 +223,22 @@ impl<E: EthSpec> BeaconChain<E> {
             genesis_time: self.genesis_time,
             pools: OperationPools::default(),
             mempool: Mempool::new(MempoolConfig::default()),
+            advanced: None,
         };
         scratch.load_state(root).map(Some)
+    }
+
+    /// The head state advanced to `slot`, computed once per `(head, slot)` and then cloned (a
+    /// cheap, structurally shared copy).
+    pub fn state_at_slot_cached(&mut self, slot: Slot) -> Result<BeaconState<E>, ChainError> {
+        if let Some((root, at, state)) = &self.advanced {
+            if *root == self.head_root && *at == slot {
+                return Ok(state.clone());
+            }
+        }
+        let state = self.state_at_slot(slot)?;
+        self.advanced = Some((self.head_root, slot, state.clone()));
+        Ok(state)
     }
 
     /// The head state advanced (on a copy) to `slot`.

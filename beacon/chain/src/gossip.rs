@@ -36,8 +36,9 @@ fn is_recent(slot: Slot, current: Slot) -> bool {
 }
 
 impl<E: EthSpec> BeaconChain<E> {
-    fn gossip_state(&self, current_slot: Slot) -> Result<BeaconState<E>, GossipError> {
-        self.state_at_slot(current_slot.max(self.head_state.slot)).map_err(GossipError::from)
+    fn gossip_state(&mut self, current_slot: Slot) -> Result<BeaconState<E>, GossipError> {
+        let slot = current_slot.max(self.head_state.slot);
+        self.state_at_slot_cached(slot).map_err(GossipError::from)
     }
 
     /// `ssf_vote`: a single seat's vote.
