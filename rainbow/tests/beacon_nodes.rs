@@ -203,6 +203,32 @@ fn three_nodes_finalize_a_late_joiner_syncs_and_a_killed_node_recovers() {
         let (got, text) = request(a.http, "POST", "/rainbow/v0/transactions", body).unwrap();
         assert_eq!(got, 400, "{body}: {text}");
     }
+    let batch = "/rainbow/v0/inclusion_lists/batch";
+    for body in
+        ["{\"ssz\": []}", "{\"ssz\": \"0x00\"}", "{\"ssz\": [\"0x00\"]}", "{\"ssz\": [\"00\"]}"]
+    {
+        let (got, text) = request(a.http, "POST", batch, body).unwrap();
+        assert_eq!(got, 400, "{body}: {text}");
+        assert!(text.contains("\"message\""), "{body}: {text}");
+    }
+    // A well-formed list with a bad signature is answered per list, not as a failed request.
+    let forged = rainbow_types::SignedInclusionList {
+        message: rainbow_types::InclusionList {
+            slot: 3,
+            position: 0,
+            transactions: Default::default(),
+        },
+        signature: rainbow_types::SignatureBytes::infinity(),
+    };
+    let body = format!(
+        "{{\"ssz\": [\"0x{}\"]}}",
+        hex::encode(rainbow_types::ssz::Encode::as_ssz_bytes(&forged))
+    );
+    let (got, text) = request(a.http, "POST", batch, &body).unwrap();
+    assert_eq!(got, 200, "{text}");
+    let answer: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(answer["data"][0]["published"], false, "{text}");
+    assert!(answer["data"][0]["reason"].is_string(), "{text}");
     let huge = format!("{{\"transaction\": \"0x{}\"}}", "00".repeat(300_000));
     assert_eq!(request(a.http, "POST", "/rainbow/v0/transactions", &huge).map(|r| r.0), Some(413));
 

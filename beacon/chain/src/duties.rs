@@ -8,7 +8,6 @@ use rainbow_state_transition::helpers::{
     compute_epoch_at_slot, get_beacon_proposer_index, get_current_epoch, get_domain,
     get_seat_epoch, get_seats,
 };
-use rainbow_state_transition::light::get_light_committee;
 use rainbow_state_transition::per_block::is_supermajority;
 use rainbow_state_transition::signature_sets::compute_block_signing_root;
 use rainbow_state_transition::BlockProcessingError;
@@ -148,7 +147,10 @@ impl<E: EthSpec> BeaconChain<E> {
             .filter(|e| {
                 let list = &e.signed_list_1.message;
                 compute_epoch_at_slot(list.slot, &self.spec).saturating_add(1) >= epoch
-                    && get_light_committee(&state, list.slot, &self.spec)
+                    && self
+                        .caches
+                        .light_committees
+                        .get(&state, list.slot, &self.spec)
                         .ok()
                         .and_then(|c| c.get(list.position as usize).copied())
                         .and_then(|o| state.light_operators.get(o as usize))

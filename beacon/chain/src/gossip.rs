@@ -8,8 +8,7 @@ use rainbow_state_transition::helpers::{
 };
 use rainbow_state_transition::light::{
     compute_inclusion_list_root, get_inclusion_list_size, get_light_certificate_vote_signing_root,
-    get_light_committee, is_valid_inclusion_list, is_valid_light_certificate,
-    light_certificate_signature_set,
+    is_valid_inclusion_list, is_valid_light_certificate, light_certificate_signature_set,
 };
 use rainbow_state_transition::signature_sets::{
     get_ssf_aggregate_participants, ssf_aggregate_signature_set,
@@ -183,7 +182,10 @@ impl<E: EthSpec> BeaconChain<E> {
             return Err(ignore("position already equivocated"));
         }
         let state = self.gossip_state(current_slot)?;
-        let committee = get_light_committee(&state, list.slot, &self.spec)
+        let committee = self
+            .caches
+            .light_committees
+            .get(&state, list.slot, &self.spec)
             .map_err(|e| ignore(e.to_string()))?;
         is_valid_inclusion_list(&state, signed, &committee, 1, &self.spec, &mut self.caches)
             .map_err(|e| reject(e.to_string()))?;
@@ -216,7 +218,10 @@ impl<E: EthSpec> BeaconChain<E> {
             return Err(ignore("not the first vote of this operator for the slot"));
         }
         let state = self.gossip_state(current_slot)?;
-        let committee = get_light_committee(&state, vote.slot, &self.spec)
+        let committee = self
+            .caches
+            .light_committees
+            .get(&state, vote.slot, &self.spec)
             .map_err(|e| ignore(e.to_string()))?;
         if !committee.contains(&signed.operator_index) {
             return Err(reject(format!(
@@ -277,7 +282,10 @@ impl<E: EthSpec> BeaconChain<E> {
             return Err(ignore("a certificate covering these positions was already seen"));
         }
         let state = self.gossip_state(current_slot)?;
-        let committee = get_light_committee(&state, certificate.slot, &self.spec)
+        let committee = self
+            .caches
+            .light_committees
+            .get(&state, certificate.slot, &self.spec)
             .map_err(|e| ignore(e.to_string()))?;
         is_valid_light_certificate(certificate, &committee, &self.spec)
             .map_err(|e| reject(e.to_string()))?;

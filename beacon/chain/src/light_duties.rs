@@ -8,7 +8,7 @@ use crate::BeaconChain;
 use rainbow_state_transition::light::{
     aggregate_light_certificate_votes, compute_inclusion_list_root, compute_merged_inclusion_list,
     get_inclusion_list_signing_root, get_light_certificate_threshold,
-    get_light_certificate_vote_signing_root, get_light_committee,
+    get_light_certificate_vote_signing_root,
 };
 use rainbow_types::ssz_types::VariableList;
 use rainbow_types::typenum::Unsigned;
@@ -47,7 +47,7 @@ impl<E: EthSpec> BeaconChain<E> {
         keys: &Keys,
     ) -> Result<Vec<SignedInclusionList>, ChainError> {
         let state = self.state_at_slot(slot)?;
-        let committee = get_light_committee(&state, slot, &self.spec)?;
+        let committee = self.caches.light_committees.get(&state, slot, &self.spec)?;
         let view = self.light_view();
         let mut out = Vec::new();
         for (position, operator) in committee.iter().enumerate() {
@@ -94,7 +94,7 @@ impl<E: EthSpec> BeaconChain<E> {
         keys: &Keys,
     ) -> Result<Vec<SignedLightCertificateVote>, ChainError> {
         let state = self.state_at_slot(slot)?;
-        let mut committee = get_light_committee(&state, slot, &self.spec)?;
+        let mut committee = self.caches.light_committees.get(&state, slot, &self.spec)?.to_vec();
         committee.sort_unstable();
         committee.dedup();
         let merged = self.merged_inclusion_list(slot)?;
@@ -131,7 +131,7 @@ impl<E: EthSpec> BeaconChain<E> {
         slot: Slot,
     ) -> Result<Option<LightCertificateEnvelope<E>>, ChainError> {
         let state = self.state_at_slot(slot)?;
-        let committee = get_light_committee(&state, slot, &self.spec)?;
+        let committee = self.caches.light_committees.get(&state, slot, &self.spec)?;
         let Some(votes) = self.pools.certificate_votes.get(&slot) else { return Ok(None) };
         let votes: Vec<SignedLightCertificateVote> = votes.values().cloned().collect();
         let merged = self.merged_inclusion_list(slot)?;

@@ -14,7 +14,6 @@ use parking_lot::Mutex;
 use rainbow_chain::{BeaconChain, SlotClock};
 use rainbow_network::NetworkHandle;
 use rainbow_state_transition::helpers::{compute_epoch_at_slot, get_seats, SeatEpoch};
-use rainbow_state_transition::light::get_light_committee;
 use rainbow_types::ssz::Decode;
 use rainbow_types::{Address, BeaconBlockHeader, EthSpec, Root, Slot, Transaction};
 use serde::Deserialize;
@@ -99,6 +98,11 @@ pub fn router<E: EthSpec>(ctx: ApiContext<E>) -> Router {
         .route("/rainbow/v0/light_committee/{slot}", get(light_committee::<E>))
         .route("/rainbow/v0/inclusion_lists/{slot}", get(inclusion_lists::<E>))
         .route("/rainbow/v0/inclusion_lists", post(crate::api_light::submit_inclusion_list::<E>))
+        .route(
+            "/rainbow/v0/inclusion_lists/batch",
+            post(crate::api_light::submit_inclusion_list_batch::<E>)
+                .layer(DefaultBodyLimit::max(crate::api_light::MAX_BATCH_BODY_BYTES)),
+        )
         .route("/rainbow/v0/light_view/{slot}", get(light_view::<E>))
         .route("/rainbow/v0/admin/isolate", post(crate::api_light::isolate::<E>))
         .route(
@@ -474,7 +478,8 @@ async fn light_committee<E: EthSpec>(
     Path(slot): Path<String>,
 ) -> ApiResult {
     let slot = parse_slot(&slot)?;
-    let chain = ctx.chain.lock();
+    let mut guard = ctx.chain.lock();
+    let chain = &mut *guard;
     let epoch = compute_epoch_at_slot(slot, &chain.spec);
     let head_epoch =
         compute_epoch_at_slot(ctx.clock.current_slot().max(chain.head_slot()), &chain.spec);
@@ -485,10 +490,14 @@ async fn light_committee<E: EthSpec>(
             "slot {slot}: the committee is known for the previous, current and next epoch only"
         )));
     }
-    let state = chain.state_at_slot(slot.max(chain.head_slot())).map_err(internal)?;
-    let committee =
-        get_light_committee(&state, slot, &chain.spec).map_err(|e| bad_request(e.to_string()))?;
-    data(json!({"slot": slot, "committee": committee}))
+    let at = slot.max(chain.head_slot());
+    let state = chain.state_at_slot_cached(at).map_err(internal)?;
+    let committee = chain
+        .caches
+        .light_committees
+        .get(&state, slot, &chain.spec)
+        .map_err(|e| bad_request(e.to_string()))?;
+    data(json!({"slot": slot, "committee": *committee}))
 }
 
 async fn inclusion_lists<E: EthSpec>(

@@ -69,6 +69,79 @@ pub async fn submit_inclusion_list<E: EthSpec>(
     outcome(result)
 }
 
+/// Lists one batch request may carry: a mainnet committee (512 positions) over 8 light clients
+/// is 64 positions each.
+pub const MAX_LISTS_PER_BATCH: usize = 64;
+/// Body limit of a batch: `MAX_LISTS_PER_BATCH` lists of `MAX_BYTES_PER_INCLUSION_LIST` (8192)
+/// transaction bytes, hex-encoded, with room for the containers and JSON.
+pub const MAX_BATCH_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SszBatchBody {
+    /// `0x`-prefixed hex of each SSZ encoding.
+    ssz: Vec<String>,
+}
+
+/// `POST /rainbow/v0/inclusion_lists/batch`: up to [`MAX_LISTS_PER_BATCH`] `SignedInclusionList`s
+/// (a light operator's lists for all its positions of a slot), validated under one lock and
+/// answered one result per list. A body that does not decode is refused whole (nothing pooled).
+pub async fn submit_inclusion_list_batch<E: EthSpec>(
+    State(ctx): State<ApiContext<E>>,
+    b: Result<Json<SszBatchBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Json(batch) = b.map_err(|e| {
+        ApiError(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "body must be {{\"ssz\": [\"0x…\", …]}} within {MAX_BATCH_BODY_BYTES} bytes: {e}"
+            ),
+        )
+    })?;
+    if batch.ssz.is_empty() || batch.ssz.len() > MAX_LISTS_PER_BATCH {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            format!("a batch holds 1 to {MAX_LISTS_PER_BATCH} lists, not {}", batch.ssz.len()),
+        ));
+    }
+    let mut lists = Vec::with_capacity(batch.ssz.len());
+    for (i, ssz) in batch.ssz.into_iter().enumerate() {
+        let list: SignedInclusionList =
+            decode(&SszBody { ssz }, &format!("signed inclusion list {i}"))?;
+        lists.push(list);
+    }
+    let current = ctx.clock.current_slot();
+    let results: Vec<Result<(), GossipError>> = {
+        let mut chain = ctx.chain.lock();
+        lists.iter().map(|signed| chain.on_gossip_inclusion_list(signed, current)).collect()
+    };
+    let mut answers = Vec::with_capacity(lists.len());
+    for (signed, result) in lists.into_iter().zip(results) {
+        let position = signed.message.position.to_string();
+        answers.push(match result {
+            Ok(()) => {
+                ctx.events.emit(
+                    "inclusion_list",
+                    json!({
+                        "slot": signed.message.slot.to_string(),
+                        "position": position,
+                        "transactions": signed.message.transactions.len(),
+                    }),
+                );
+                ctx.network.publish(PubsubMessage::InclusionList(signed));
+                json!({"position": position, "published": true})
+            }
+            Err(GossipError::Ignore(reason)) => {
+                json!({"position": position, "published": false, "reason": reason})
+            }
+            Err(GossipError::Reject(reason)) => {
+                json!({"position": position, "published": false, "rejected": true, "reason": reason})
+            }
+        });
+    }
+    Ok(Json(json!({ "data": answers })))
+}
+
 /// `POST /rainbow/v0/light_certificate_votes`: a `SignedLightCertificateVote`.
 pub async fn submit_certificate_vote<E: EthSpec>(
     State(ctx): State<ApiContext<E>>,

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod api_light;
+pub use api_light::{MAX_BATCH_BODY_BYTES, MAX_LISTS_PER_BATCH};
 pub mod config;
 pub mod events;
 pub mod metrics;

@@ -1,5 +1,6 @@
 //! What the state transition reads besides the state: the runtime configuration with its preset,
 //! and caches that make repeated work cheap without ever changing a result.
+use crate::light::LightCommitteeCache;
 use rainbow_crypto::PublicKeyCache;
 use rainbow_execution::AddressIndex;
 use rainbow_types::{ChainConfig, EthSpec, Preset};
@@ -37,12 +38,14 @@ impl ChainSpec {
 }
 
 /// Caches carried from one block to the next: decompressed BLS keys (never decompress a key
-/// twice) and the address → account position index of the execution ledger. A fresh cache gives
+/// twice), the address → account position index of the execution ledger and the last light
+/// committees. A fresh cache gives
 /// the same results, only slower.
 #[derive(Debug, Clone, Default)]
 pub struct TransitionCaches {
     pub pubkeys: PublicKeyCache,
     pub addresses: AddressIndex,
+    pub light_committees: LightCommitteeCache,
 }
 
 impl TransitionCaches {

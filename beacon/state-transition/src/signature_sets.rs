@@ -242,7 +242,7 @@ pub fn collect_block_signature_sets<E: EthSpec>(
     // `process_light_certificate`; a certificate whose committee cannot be computed here adds no
     // set and is refused there for its rule.
     if let Some(certificate) = body.light_certificate.first() {
-        if let Ok(committee) = crate::light::get_light_committee(state, certificate.slot, spec) {
+        if let Ok(committee) = caches.light_committees.get(state, certificate.slot, spec) {
             if crate::light::is_valid_light_certificate(certificate, &committee, spec).is_ok() {
                 let set = crate::light::light_certificate_signature_set(
                     state,

@@ -212,7 +212,7 @@ pub fn write(
         "scenario": scenario_name(args.scenario),
         "heavy": args.heavy,
         "light": args.light,
-        "slot_time_ms": args.slot_time_ms,
+        "slot_time_ms": args.slot_ms(),
         "coupling": config.coupling.to_string(),
         "seed": args.seed,
         "passed": passed,
@@ -236,7 +236,7 @@ pub fn write(
         "# Devnet run: {}\n\n{} beacon nodes, {} light clients, {} coupling, {} ms slots, seed {}.\n\n\
          | | |\n| - | - |\n| slots observed | {} |\n| blocks | {} ({} missed) |\n| mean finality lag | {:.2} slots |\n\
          | mean certificate participation | {:.1} of {} positions |\n| certified transactions | {} |\n\n## Checks\n\n| check | expected | observed | result |\n| - | - | - | - |\n",
-        scenario_name(args.scenario), args.heavy, args.light, config.coupling, args.slot_time_ms, args.seed,
+        scenario_name(args.scenario), args.heavy, args.light, config.coupling, args.slot_ms(), args.seed,
         records.len(), blocks, records.len() - blocks, mean_lag, mean_participation,
         config.preset().light_committee_size,
         records.iter().filter_map(|r| r.certified_transactions).sum::<u64>(),

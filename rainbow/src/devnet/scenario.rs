@@ -74,7 +74,7 @@ impl ScenarioRun {
             light: args.light > 0,
             extra: Extra::default(),
             http: nodes.iter().map(|n| n.http).collect(),
-            slot_ms: args.slot_time_ms,
+            slot_ms: args.slot_ms(),
         })
     }
 

@@ -4,6 +4,7 @@ use super::LightCommon;
 use crate::http::Api;
 use anyhow::Context;
 use rainbow_crypto::Keypair;
+use rainbow_node::MAX_LISTS_PER_BATCH;
 use rainbow_types::constants::{DOMAIN_INCLUSION_LIST, DOMAIN_LIGHT_CERTIFICATE};
 use rainbow_types::ssz::{Decode, Encode};
 use rainbow_types::ssz_types::VariableList;
@@ -170,6 +171,10 @@ impl Client {
             self.info.fork_version,
             self.info.genesis_validators_root,
         );
+        // Sign every position first and record the new signatures with one durable write
+        // before any list leaves; then hand them to the node in batches.
+        let mut signed = Vec::with_capacity(positions.len());
+        let mut fresh = Vec::new();
         for &position in positions {
             let list = InclusionList {
                 slot,
@@ -189,14 +194,33 @@ impl Client {
                 Decision::Reuse(sig) => sig,
                 Decision::Sign => {
                     let sig = self.kp.sk.sign(root.as_slice()).compress();
-                    self.protection.record_list(slot, position, root, sig)?;
+                    fresh.push((position, root, sig));
                     sig
                 }
             };
-            let signed = SignedInclusionList { message: list, signature };
-            let answer = post_ssz(&self.api, "/rainbow/v0/inclusion_lists", signed.as_ssz_bytes())?;
-            self.log.lists_published += 1;
-            info!(slot, position, transactions = transactions.len(), published = %answer["data"]["published"], "inclusion list");
+            signed.push(SignedInclusionList { message: list, signature });
+        }
+        if !fresh.is_empty() {
+            self.protection.record_lists(slot, &fresh)?;
+        }
+        for batch in signed.chunks(MAX_LISTS_PER_BATCH) {
+            let ssz: Vec<String> =
+                batch.iter().map(|l| format!("0x{}", hex::encode(l.as_ssz_bytes()))).collect();
+            let answer =
+                self.api.post("/rainbow/v0/inclusion_lists/batch", &json!({ "ssz": ssz }))?;
+            let results = answer["data"].as_array().cloned().unwrap_or_default();
+            let published = results.iter().filter(|r| r["published"] == true).count();
+            for r in results.iter().filter(|r| r["rejected"] == true) {
+                warn!(slot, position = %r["position"], reason = %r["reason"], "the node refused an inclusion list");
+            }
+            self.log.lists_published += batch.len() as u64;
+            info!(
+                slot,
+                lists = batch.len(),
+                published,
+                transactions = transactions.len(),
+                "inclusion lists"
+            );
         }
         Ok(())
     }

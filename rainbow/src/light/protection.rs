@@ -71,14 +71,16 @@ impl Protection {
         Self::decide(self.records.votes.get(&slot), root)
     }
 
-    pub fn record_list(
+    /// Records the lists signed for `slot` (position, root, signature) with one durable write,
+    /// before any of them leaves.
+    pub fn record_lists(
         &mut self,
         slot: Slot,
-        position: u64,
-        root: Root,
-        sig: SignatureBytes,
+        lists: &[(u64, Root, SignatureBytes)],
     ) -> anyhow::Result<()> {
-        self.records.lists.insert(list_key(slot, position), (root, sig));
+        for (position, root, sig) in lists {
+            self.records.lists.insert(list_key(slot, *position), (*root, *sig));
+        }
         self.save(slot)
     }
 
@@ -119,7 +121,7 @@ mod tests {
         let sig = SignatureBytes::default();
         let mut p = Protection::open(dir.path()).unwrap();
         assert_eq!(p.check_list(5, 0, a), Decision::Sign);
-        p.record_list(5, 0, a, sig).unwrap();
+        p.record_lists(5, &[(0, a, sig)]).unwrap();
         p.record_vote(5, b, sig).unwrap();
         let p = Protection::open(dir.path()).unwrap();
         assert_eq!(p.check_list(5, 0, a), Decision::Reuse(sig));

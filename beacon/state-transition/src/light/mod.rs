@@ -2,8 +2,10 @@
 //! lists and their merge, certificate votes, aggregation and validity.
 pub mod certificate;
 pub mod committee;
+pub mod committee_cache;
 pub mod inclusion_list;
 
 pub use certificate::*;
 pub use committee::*;
+pub use committee_cache::*;
 pub use inclusion_list::*;

@@ -1,6 +1,6 @@
 //! `process_inclusion_list_equivocation` (docs/spec/light-committee.md#process_inclusion_list_equivocation).
 use crate::helpers::{get_current_epoch, penalize_light_operator};
-use crate::light::{get_light_committee, is_inclusion_list_equivocation, is_valid_inclusion_list};
+use crate::light::{is_inclusion_list_equivocation, is_valid_inclusion_list};
 use crate::{
     BlockProcessingError, ChainSpec, InclusionListInvalid as Invalid, StateError, TransitionCaches,
 };
@@ -30,7 +30,7 @@ pub fn process_inclusion_list_equivocation<E: EthSpec>(
     if slot > state.slot {
         return Err(fail(Invalid::SlotOutOfRange { slot, state_slot: state.slot }));
     }
-    let committee = match get_light_committee(state, slot, spec) {
+    let committee = match caches.light_committees.get(state, slot, spec) {
         Ok(committee) => committee,
         Err(StateError::EpochOutOfRange { .. }) => {
             return Err(fail(Invalid::SlotOutOfRange { slot, state_slot: state.slot }))

@@ -8,8 +8,7 @@ use crate::helpers::{
     penalize_light_operator,
 };
 use crate::light::{
-    compute_inclusion_list_root, get_light_committee, is_valid_light_certificate,
-    light_certificate_signature_set,
+    compute_inclusion_list_root, is_valid_light_certificate, light_certificate_signature_set,
 };
 use crate::{
     BlockProcessingError, ChainSpec, LightCertificateInvalid as Invalid, StateError,
@@ -55,7 +54,7 @@ pub fn process_light_certificate<E: EthSpec>(
         }
         if spec.config.coupling == Coupling::Strong {
             let last = block.slot.saturating_sub(1);
-            if !get_light_committee(state, last, spec)?.is_empty() {
+            if !caches.light_committees.get(state, last, spec)?.is_empty() {
                 return Err(Invalid::Missing.into());
             }
         }
@@ -73,7 +72,7 @@ pub fn process_light_certificate<E: EthSpec>(
     if certificate.slot < parent_slot || certificate.slot >= block.slot {
         return Err(out_of_range.into());
     }
-    let committee = match get_light_committee(state, certificate.slot, spec) {
+    let committee = match caches.light_committees.get(state, certificate.slot, spec) {
         Ok(committee) => committee,
         Err(StateError::EpochOutOfRange { .. }) => return Err(out_of_range.into()),
         Err(e) => return Err(e.into()),
@@ -105,7 +104,11 @@ pub fn process_light_certificate<E: EthSpec>(
     let participating = (0..committee.len())
         .map(|position| certificate.participation.get(position).unwrap_or(false))
         .collect();
-    Ok(Some(CarriedCertificate { slot: certificate.slot, committee, participating }))
+    Ok(Some(CarriedCertificate {
+        slot: certificate.slot,
+        committee: committee.to_vec(),
+        participating,
+    }))
 }
 
 /// `get_certified_transactions`: the transactions the payload must honour.
