@@ -431,3 +431,31 @@ fn light_duties_rebase_lighteth_with_the_commission_to_the_bond() {
     );
     assert!(after.bond > pool.bond, "commission and the bond's part went to the bond");
 }
+
+#[test]
+fn the_committee_cache_always_answers_what_a_fresh_computation_does() {
+    let mut h = harness(Coupling::Strong);
+    let mut cache = rainbow_state_transition::light::LightCommitteeCache::default();
+    for slot in 1..=20 {
+        h.extend(1, &Strategy::honest());
+        let state = h.state_at(slot);
+        for asked in [slot - 1, slot] {
+            let fresh = get_light_committee(&state, asked, &h.spec);
+            assert!(fresh.as_ref().is_ok_and(|c| c.len() == 16), "slot {asked} at {slot}");
+            let cached = cache.get(&state, asked, &h.spec).map(|c| c.to_vec());
+            assert_eq!(cached.ok(), fresh.ok(), "slot {asked} at {slot}");
+        }
+    }
+    let (hits, misses) = cache.stats();
+    assert_eq!((hits, misses), (19, 21), "each slot computed once (slot 0 and 1..=20)");
+    // A state whose weight snapshot differs is a different key, never a stale hit.
+    let mut state = h.state_at(20);
+    let before = cache.get(&state, 20, &h.spec).unwrap();
+    *state.current_light_weights.get_mut(0).unwrap() = 0;
+    let pending = cache.get(&state, 20, &h.spec).unwrap();
+    state.current_light_weights.apply_updates().unwrap();
+    let after = cache.get(&state, 20, &h.spec).unwrap();
+    assert_eq!(*after, get_light_committee(&state, 20, &h.spec).unwrap());
+    assert_eq!(*pending, *after, "a snapshot with pending edits is computed, not looked up");
+    assert!(before.contains(&0) && !after.contains(&0), "operator 0 left with its weight");
+}

@@ -43,6 +43,11 @@ impl LightCommitteeCache {
         spec: &ChainSpec,
     ) -> Result<Arc<Vec<LightOperatorIndex>>, StateError> {
         let weights = get_light_weights_at_epoch(state, compute_epoch_at_slot(slot, spec), spec)?;
+        if weights.has_pending_updates() {
+            // A snapshot being edited has no root yet: compute, and keep nothing.
+            self.misses = self.misses.saturating_add(1);
+            return Ok(Arc::new(get_light_committee(state, slot, spec)?));
+        }
         let key = Key {
             slot,
             seed: get_light_committee_seed(state, slot, spec)?,
