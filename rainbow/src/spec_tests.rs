@@ -12,6 +12,33 @@ pub enum SpecTestsCommand {
     /// Evaluate one spec function on the given inputs and print its output as JSON.
     #[command(subcommand)]
     Compute(ComputeCommand),
+    /// Write conformance vectors for one preset under OUT/tests/<preset>/rainbow/ (the
+    /// consensus-spec-tests layout; see docs/spec-tests.md). OUT/tests/<preset>/rainbow must not
+    /// exist yet. The same code always writes the same bytes.
+    Generate(GenerateArgs),
+    /// Run every case under DIR/tests/: prints pass/fail counts per runner and handler and each
+    /// failure with its reason; exits 1 on any failure or on any file under DIR/tests/ that no
+    /// case read. Also runs the standard general formats bls/* and shuffling when present.
+    Run(RunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The preset to generate for.
+    #[arg(long, value_enum, default_value_t = PresetChoice::Minimal)]
+    preset: PresetChoice,
+    /// The directory that receives tests/<preset>/rainbow/.
+    #[arg(long)]
+    out: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The directory that holds tests/ (e.g. the --out of generate, or an unpacked archive).
+    dir: std::path::PathBuf,
+    /// Print every case as it passes, not only failures and the summary.
+    #[arg(long)]
+    verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -31,6 +58,13 @@ pub enum PresetChoice {
 }
 
 impl PresetChoice {
+    fn name(self) -> rainbow_spec_tests::PresetName {
+        match self {
+            PresetChoice::Minimal => rainbow_spec_tests::PresetName::Minimal,
+            PresetChoice::Mainnet => rainbow_spec_tests::PresetName::Mainnet,
+        }
+    }
+
     fn preset(self) -> Preset {
         match self {
             PresetChoice::Minimal => Preset::minimal(),
@@ -96,8 +130,70 @@ fn check_rounds(rounds: u64) -> anyhow::Result<u64> {
     Ok(rounds)
 }
 
+fn generate(args: GenerateArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let preset = args.preset.name();
+    eprintln!("generating {} vectors into {}", preset.as_str(), args.out.display());
+    let summary = rainbow_spec_tests::generate::generate(preset, &args.out, &mut |runner| {
+        eprintln!("  {runner} …");
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (handler, count) in &summary.cases {
+        output::line(&format!("{handler:<45} {count:>5}"))?;
+    }
+    output::line(&format!(
+        "{} cases in {:.1} s under {}",
+        summary.total(),
+        started.elapsed().as_secs_f64(),
+        args.out.join("tests").join(preset.as_str()).join("rainbow").display()
+    ))
+}
+
+fn run_vectors(args: RunArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let report = rainbow_spec_tests::run::run(&args.dir, &mut |runner| {
+        if args.verbose {
+            eprintln!("  {runner} …");
+        }
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    output::line(&format!("{:<55} {:>6} {:>6}", "runner/handler", "pass", "fail"))?;
+    for (key, tally) in &report.tallies {
+        output::line(&format!("{key:<55} {:>6} {:>6}", tally.passed, tally.failed))?;
+    }
+    for (dir, reason) in &report.failures {
+        output::line(&format!("FAIL {}: {reason}", dir.display()))?;
+    }
+    for path in report.unread.iter().take(50) {
+        output::line(&format!("UNREAD {}", path.display()))?;
+    }
+    if report.unread.len() > 50 {
+        output::line(&format!("… and {} more unread files", report.unread.len() - 50))?;
+    }
+    output::line(&format!(
+        "{} passed, {} failed, {} unread files in {:.1} s",
+        report.passed(),
+        report.failed(),
+        report.unread.len(),
+        started.elapsed().as_secs_f64()
+    ))?;
+    if report.passed() == 0 && report.failed() == 0 {
+        bail!("no cases found under {}/tests", args.dir.display());
+    }
+    if !report.ok() {
+        bail!(
+            "{} case(s) failed and {} file(s) were never read",
+            report.failed(),
+            report.unread.len()
+        );
+    }
+    Ok(())
+}
+
 pub fn run(command: SpecTestsCommand) -> anyhow::Result<()> {
     match command {
+        SpecTestsCommand::Generate(args) => generate(args),
+        SpecTestsCommand::Run(args) => run_vectors(args),
         SpecTestsCommand::Compute(ComputeCommand::LightCommittee(args)) => {
             let preset = args.preset.preset();
             let seed = parse_seed(&args.seed)?;
