@@ -258,7 +258,7 @@ fn proposer_slashings<E: EthSpec>(
     let op = Operation::ProposerSlashing;
     c.case(out, op(valid.clone()), pre, "valid", None)?;
     let mut s = valid.clone();
-    s.signed_header_2 = s.signed_header_1.clone();
+    s.signed_header_2 = s.signed_header_1;
     c.case(out, op(s), pre, "invalid_headers_identical", Some("HeadersIdentical"))?;
     let mut s = valid.clone();
     s.signed_header_2.message.slot = s.signed_header_2.message.slot.saturating_add(1);

@@ -103,7 +103,7 @@ pub(crate) fn generate<E: EthSpec>(out: &mut Out<'_>, h: &mut Harness<E>) -> Res
     let low_reg = heavy_reg(min_heavy.saturating_sub(1), 500);
     let high_commission = heavy_reg(min_heavy, 10_001);
     let taken = h.registration(0, acct, min_heavy, 500, DOMAIN_HEAVY_REGISTRATION);
-    let mut bad_pop = valid_reg.clone();
+    let mut bad_pop = valid_reg;
     bad_pop.proof_of_possession =
         h.registration(41, acct, min_heavy, 500, DOMAIN_HEAVY_REGISTRATION).proof_of_possession;
     let light_reg = h.registration(42, acct + 1, 2 * eth, 300, DOMAIN_LIGHT_REGISTRATION);
@@ -122,7 +122,7 @@ pub(crate) fn generate<E: EthSpec>(out: &mut Out<'_>, h: &mut Harness<E>) -> Res
     let shares = |operator_index, shares| OperatorShares { operator_index, shares };
 
     // Heavy operators.
-    g.case(&pre, "valid", acct, min_heavy, A::RegisterHeavyOperator(valid_reg.clone()), None)?;
+    g.case(&pre, "valid", acct, min_heavy, A::RegisterHeavyOperator(valid_reg), None)?;
     g.case(
         &pre,
         "refused_bond_too_low",
