@@ -191,3 +191,24 @@ fn bad_arguments_say_what_is_wrong() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn generate_then_run_passes_and_a_second_generate_into_the_same_place_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let generated = rainbow(&["spec-tests", "generate", "--preset", "minimal", "--out", out]);
+    let text = String::from_utf8_lossy(&generated.stdout);
+    assert!(generated.status.success(), "{text}{}", String::from_utf8_lossy(&generated.stderr));
+    assert!(text.contains("operations/delegate"), "{text}");
+    let ran = rainbow(&["spec-tests", "run", out]);
+    let report = String::from_utf8_lossy(&ran.stdout);
+    assert!(ran.status.success(), "{report}{}", String::from_utf8_lossy(&ran.stderr));
+    assert!(report.contains(" 0 failed, 0 unread files"), "{report}");
+    assert!(report.contains("minimal/sanity/blocks"), "{report}");
+    let again = rainbow(&["spec-tests", "generate", "--out", out]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+    let missing = rainbow(&["spec-tests", "run", dir.path().join("nope").to_str().unwrap()]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("has no tests/ directory"));
+}

@@ -123,3 +123,31 @@ fn the_runner_catches_a_wrong_post_state_a_missing_post_and_a_stray_file() {
     assert_eq!(failed, expected, "{:?}", report.failures);
     assert_eq!(report.unread, vec![ops.join("delegate/pyspec_tests/valid/extra.yaml")]);
 }
+
+/// The standard-format BLS and shuffling cases written by py_ecc and an independent Python
+/// transcription of the shuffle (`scripts/spec-tests/gen_general_vectors.py`).
+#[test]
+fn the_independent_bls_and_shuffling_vectors_pass() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("general");
+    let report = run(&root, &mut |_| {}).unwrap();
+    assert!(report.ok(), "{:?} unread {:?}", report.failures, report.unread);
+    for handler in [
+        "sign",
+        "verify",
+        "aggregate",
+        "fast_aggregate_verify",
+        "aggregate_verify",
+        "eth_aggregate_pubkeys",
+        "eth_fast_aggregate_verify",
+        "batch_verify",
+        "deserialization_G1",
+        "deserialization_G2",
+    ] {
+        let tally = report.tallies.get(&format!("general/bls/{handler}")).copied();
+        assert!(tally.is_some_and(|t| t.passed >= 5), "bls/{handler}: {tally:?}");
+    }
+    for preset in ["minimal", "mainnet"] {
+        let tally = report.tallies.get(&format!("{preset}/shuffling/core")).copied();
+        assert!(tally.is_some_and(|t| t.passed >= 30), "{preset} shuffling: {tally:?}");
+    }
+}

@@ -1,4 +1,4 @@
-use crate::{BlsError, PublicKey, Signature};
+use crate::{BlsError, PublicKey, PublicKeyBytes, Signature};
 
 /// A running sum of public keys, for bulk addition (seat committees, certificate participants)
 /// and incremental updates.
@@ -86,10 +86,13 @@ pub fn aggregate_signatures(signatures: &[&Signature]) -> Result<Signature, BlsE
     Ok(aggregate.to_signature())
 }
 
-/// `eth_aggregate_pubkeys`: the sum of a non-empty list of validated keys. The sum itself must not
-/// be the point at infinity (the infinity key is rejected everywhere).
-pub fn eth_aggregate_pubkeys(pubkeys: &[&PublicKey]) -> Result<PublicKey, BlsError> {
-    AggregatePublicKey::aggregate(pubkeys)?.to_public_key()
+/// `eth_aggregate_pubkeys` (consensus-specs, Altair): the compressed sum of a non-empty list of
+/// validated keys. As in the spec the sum itself is not `KeyValidate`d: keys that cancel out give
+/// the encoding of the point at infinity (`0xc0` and 47 zero bytes), which no `PublicKey` can
+/// hold; use [`AggregatePublicKey::to_public_key`] to get a key to verify against.
+pub fn eth_aggregate_pubkeys(pubkeys: &[&PublicKey]) -> Result<PublicKeyBytes, BlsError> {
+    let sum = AggregatePublicKey::aggregate(pubkeys)?;
+    Ok(PublicKeyBytes::from(sum.0.to_public_key().compress()))
 }
 
 /// `eth_fast_aggregate_verify`: like `FastAggregateVerify`, except that an empty key set with the

@@ -83,7 +83,7 @@ fn aggregation_refuses_empty_input() {
     assert_eq!(aggregate_signatures(&[]), Err(BlsError::EmptySignatureSet));
     assert_eq!(eth_aggregate_pubkeys(&[]), Err(BlsError::EmptyPublicKeySet));
     let kps = keypairs(2);
-    let sum = eth_aggregate_pubkeys(&[&kps[0].pk, &kps[1].pk]).unwrap();
+    let sum = eth_aggregate_pubkeys(&[&kps[0].pk, &kps[1].pk]).unwrap().decompress().unwrap();
     let msg = [1u8; 32];
     let agg = aggregate_signatures(&[&kps[0].sk.sign(&msg), &kps[1].sk.sign(&msg)]).unwrap();
     assert!(agg.verify(&sum, &msg));
