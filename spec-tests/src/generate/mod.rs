@@ -3,6 +3,7 @@
 mod chains;
 mod epoch_processing;
 pub(crate) mod light_committee;
+mod lsm;
 mod operations;
 pub(crate) mod sanity;
 pub(crate) mod ssz_static;
@@ -91,6 +92,7 @@ fn generate_for<E: EthSpec>(
     epoch_processing::generate::<E>(&mut out)?;
     sanity::generate::<E>(&mut out)?;
     light_committee::generate::<E>(&mut out)?;
+    lsm::generate::<E>(&mut out)?;
     Ok(out.summary)
 }
 

@@ -73,7 +73,20 @@ fn write<E: EthSpec>(
     rule: Option<&str>,
 ) -> Result<(), Error> {
     let suite = format!("{coupling}_coupling");
-    let case = out.case("sanity", "blocks", &suite, name)?;
+    write_blocks(out, ("sanity", "blocks", &suite, name), coupling, pre, blocks, post, rule)
+}
+
+/// A case in the `sanity/blocks` format under any `(runner, handler, suite, case)`.
+pub(crate) fn write_blocks<E: EthSpec>(
+    out: &mut Out<'_>,
+    at: (&str, &str, &str, &str),
+    coupling: Coupling,
+    pre: &BeaconState<E>,
+    blocks: &[SignedBeaconBlock<E>],
+    post: Option<&BeaconState<E>>,
+    rule: Option<&str>,
+) -> Result<(), Error> {
+    let case = out.case(at.0, at.1, at.2, at.3)?;
     case.ssz("pre", pre)?;
     for (i, block) in blocks.iter().enumerate() {
         case.ssz(&format!("blocks_{i}"), block)?;

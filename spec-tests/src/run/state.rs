@@ -27,6 +27,7 @@ pub(crate) fn run<E: EthSpec>(case: &CasePath, reader: &CaseReader) -> Result<()
             "blocks" => sanity_blocks::<E>(reader),
             other => Err(Error::Format(format!("unknown sanity handler {other:?}"))),
         },
+        "lsm" => sanity_blocks::<E>(reader),
         "light_committee" => match case.handler.as_str() {
             "sampling" => sampling(reader),
             other => Err(Error::Format(format!("unknown light_committee handler {other:?}"))),
