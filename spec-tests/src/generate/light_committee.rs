@@ -57,5 +57,155 @@ pub(crate) fn generate<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error> {
         let case = out.case("light_committee", "sampling", "pyspec_tests", name)?;
         case.yaml("data", &SamplingCase { input, output })?;
     }
+    generate_certificate::<E>(out)?;
+    generate_merge::<E>(out)
+}
+
+/// `light_committee/inclusion_list_merge/<suite>/<case>/`: `lists_<i>.ssz_snappy`
+/// (`InclusionList`), `meta.yaml` (`lists_count`), `merged.ssz_snappy`
+/// (`List[CertifiedTransaction, MAX_CERTIFIED_TRANSACTIONS]`) and `roots.yaml` (`root`: the
+/// `inclusion_list_root`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeMeta {
+    pub lists_count: u64,
+}
+
+fn tx(tag: u8, len: usize) -> rainbow_types::Transaction {
+    rainbow_types::Transaction(
+        rainbow_types::ssz_types::VariableList::new(vec![tag; len]).unwrap_or_default(),
+    )
+}
+
+fn list(position: u64, txs: &[rainbow_types::Transaction]) -> rainbow_types::InclusionList {
+    rainbow_types::InclusionList {
+        slot: 5,
+        position,
+        transactions: rainbow_types::ssz_types::VariableList::new(txs.to_vec()).unwrap_or_default(),
+    }
+}
+
+pub(crate) fn generate_merge<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error> {
+    use rainbow_state_transition::light::{
+        compute_inclusion_list_root, compute_merged_inclusion_list,
+    };
+    let spec = rainbow_state_transition::ChainSpec::default_for::<E>();
+    let (a, b, c) = (tx(0xa1, 40), tx(0xb2, 60), tx(0xc3, 80));
+    let max = usize::try_from(E::preset().max_certified_transactions).map_err(Error::generate)?;
+    let many: Vec<_> = (0..max.saturating_add(3)).map(|i| tx((i % 251) as u8, 8 + i % 7)).collect();
+    let cases: Vec<(&str, Vec<rainbow_types::InclusionList>)> = vec![
+        ("no_lists", vec![]),
+        ("one_list", vec![list(0, &[a.clone(), b.clone()])]),
+        (
+            "shared_transactions_gain_holders",
+            vec![
+                list(0, &[a.clone(), b.clone()]),
+                list(3, &[b.clone(), c.clone()]),
+                list(1, &[a.clone()]),
+            ],
+        ),
+        (
+            "identical_duplicate_list_counts_once",
+            vec![list(2, &[a.clone()]), list(2, &[a.clone()])],
+        ),
+        (
+            "equivocating_position_is_dropped",
+            vec![list(0, &[a.clone()]), list(1, &[b.clone()]), list(1, &[c.clone()])],
+        ),
+        ("empty_lists_hold_nothing", vec![list(0, &[]), list(1, &[])]),
+        ("capped_at_max_certified_transactions", vec![list(0, &many)]),
+    ];
+    for (name, lists) in cases {
+        let merged = compute_merged_inclusion_list::<E>(&lists, &spec).map_err(Error::generate)?;
+        let root = compute_inclusion_list_root(&merged).map_err(Error::generate)?;
+        let case = out.case("light_committee", "inclusion_list_merge", "pyspec_tests", name)?;
+        for (i, l) in lists.iter().enumerate() {
+            case.ssz(&format!("lists_{i}"), l)?;
+        }
+        case.yaml("meta", &MergeMeta { lists_count: lists.len() as u64 })?;
+        let merged: rainbow_types::ssz_types::VariableList<_, E::MaxCertifiedTransactions> =
+            rainbow_types::ssz_types::VariableList::new(merged)
+                .map_err(|e| Error::generate(format!("{e:?}")))?;
+        case.ssz("merged", &merged)?;
+        case.yaml("roots", &super::ssz_static::Roots { root: format!("{root:?}") })?;
+    }
+    Ok(())
+}
+
+/// `light_committee/certificate/<suite>/<case>/`: `pre.ssz_snappy`, `certificate.ssz_snappy`
+/// and `meta.yaml` (`valid`, and `rule` when not): a certificate checked against the committee of
+/// its slot in the state (`is_valid_light_certificate` and its aggregate signature).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateMeta {
+    pub valid: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+/// Checks `certificate` against `state` as the `certificate` handler defines it.
+pub fn check_certificate<E: EthSpec>(
+    state: &rainbow_types::BeaconState<E>,
+    certificate: &rainbow_types::LightCertificate<E>,
+) -> Result<(), String> {
+    use rainbow_state_transition::light::{
+        get_light_committee, is_valid_light_certificate, light_certificate_signature_set,
+    };
+    let spec = rainbow_state_transition::ChainSpec::default_for::<E>();
+    let committee =
+        get_light_committee(state, certificate.slot, &spec).map_err(|e| format!("{e:?}"))?;
+    is_valid_light_certificate(certificate, &committee, &spec).map_err(|e| format!("{e:?}"))?;
+    let mut cache = rainbow_crypto::PublicKeyCache::new();
+    let set = light_certificate_signature_set(state, certificate, &committee, &spec, &mut cache)
+        .map_err(|e| format!("{e:?}"))?;
+    if !set.verify() {
+        return Err("BadSignature".into());
+    }
+    Ok(())
+}
+
+pub(crate) fn generate_certificate<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error> {
+    use rainbow_harness::Strategy;
+    let mut h = super::chains::harness::<E>(rainbow_types::Coupling::Strong);
+    h.extend(3, &Strategy::honest());
+    let Some(pending) = h.pending_certificate.clone() else {
+        return Err(Error::generate("no pending certificate"));
+    };
+    let valid = pending.certificate;
+    let state = h.state_at(h.slot.saturating_add(1));
+    let mut cases = vec![("valid", valid.clone(), None)];
+    let mut c = valid.clone();
+    for i in 0..c.participation.len() {
+        c.participation.set(i, false).map_err(|e| Error::generate(format!("{e:?}")))?;
+    }
+    cases.push(("below_threshold", c, Some("BelowThreshold")));
+    let mut c = valid.clone();
+    c.signature = rainbow_types::SignatureBytes::infinity();
+    cases.push(("bad_signature", c, Some("BadSignature")));
+    let mut c = valid.clone();
+    c.inclusion_list_root = rainbow_types::B256::repeat_byte(1);
+    cases.push(("signed_over_another_list", c, Some("BadSignature")));
+    let mut c = valid;
+    c.slot = c.slot.saturating_add(E::slots_per_epoch().saturating_mul(3));
+    cases.push(("slot_beyond_the_state", c, Some("EpochOutOfRange")));
+    for (name, certificate, rule) in cases {
+        let result = check_certificate(&state, &certificate);
+        match (&result, rule) {
+            (Ok(()), None) => {}
+            (Err(e), Some(r)) if e.contains(r) => {}
+            _ => {
+                return Err(Error::generate(format!(
+                    "certificate/{name}: {result:?}, expected {rule:?}"
+                )))
+            }
+        }
+        let case = out.case("light_committee", "certificate", "pyspec_tests", name)?;
+        case.ssz("pre", &state)?;
+        case.ssz("certificate", &certificate)?;
+        case.yaml(
+            "meta",
+            &CertificateMeta { valid: rule.is_none(), rule: rule.map(str::to_string) },
+        )?;
+    }
     Ok(())
 }

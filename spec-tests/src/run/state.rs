@@ -30,6 +30,8 @@ pub(crate) fn run<E: EthSpec>(case: &CasePath, reader: &CaseReader) -> Result<()
         "lsm" => sanity_blocks::<E>(reader),
         "light_committee" => match case.handler.as_str() {
             "sampling" => sampling(reader),
+            "certificate" => certificate::<E>(reader),
+            "inclusion_list_merge" => merge::<E>(reader),
             other => Err(Error::Format(format!("unknown light_committee handler {other:?}"))),
         },
         other => Err(Error::Format(format!("unknown runner {other:?}"))),
@@ -191,6 +193,55 @@ fn sampling(reader: &CaseReader) -> Result<(), Error> {
             .collect();
     if got != case.output {
         return Err(Error::mismatch(format!("indices {got:?}, expected {:?}", case.output)));
+    }
+    Ok(())
+}
+
+fn certificate<E: EthSpec>(reader: &CaseReader) -> Result<(), Error> {
+    use crate::generate::light_committee::{check_certificate, CertificateMeta};
+    let state: BeaconState<E> = reader.ssz("pre")?;
+    let certificate: rainbow_types::LightCertificate<E> = reader.ssz("certificate")?;
+    let meta: CertificateMeta = reader.yaml("meta")?;
+    match (check_certificate(&state, &certificate), meta.valid) {
+        (Ok(()), true) => Ok(()),
+        (Ok(()), false) => Err(Error::mismatch("accepted an invalid certificate")),
+        (Err(e), true) => Err(Error::mismatch(format!("refused a valid certificate: {e}"))),
+        (Err(e), false) => match meta.rule {
+            Some(rule) if !e.contains(&rule) => {
+                Err(Error::mismatch(format!("refused for {e}, expected rule {rule}")))
+            }
+            _ => Ok(()),
+        },
+    }
+}
+
+fn merge<E: EthSpec>(reader: &CaseReader) -> Result<(), Error> {
+    use crate::generate::light_committee::MergeMeta;
+    use rainbow_state_transition::light::{
+        compute_inclusion_list_root, compute_merged_inclusion_list,
+    };
+    let meta: MergeMeta = reader.yaml("meta")?;
+    let mut lists = Vec::new();
+    for i in 0..meta.lists_count {
+        lists.push(reader.ssz::<rainbow_types::InclusionList>(&format!("lists_{i}"))?);
+    }
+    let spec = super::default_spec::<E>();
+    let merged = compute_merged_inclusion_list::<E>(&lists, &spec)
+        .map_err(|e| Error::mismatch(e.to_string()))?;
+    let expected = reader.ssz_bytes("merged")?;
+    let got: rainbow_types::ssz_types::VariableList<_, E::MaxCertifiedTransactions> =
+        rainbow_types::ssz_types::VariableList::new(merged.clone())
+            .map_err(|e| Error::mismatch(format!("{e:?}")))?;
+    if got.as_ssz_bytes() != expected {
+        return Err(Error::mismatch(format!(
+            "merged list differs ({} transactions)",
+            merged.len()
+        )));
+    }
+    let roots: Roots = reader.yaml("roots")?;
+    let root = compute_inclusion_list_root(&merged).map_err(|e| Error::mismatch(e.to_string()))?;
+    if format!("{root:?}") != roots.root {
+        return Err(Error::mismatch(format!("root {root:?}, expected {}", roots.root)));
     }
     Ok(())
 }
