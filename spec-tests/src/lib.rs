@@ -13,6 +13,7 @@ pub mod containers;
 pub mod generate;
 pub mod handlers;
 pub mod io;
+pub mod rewards;
 pub mod run;
 
 use std::path::{Path, PathBuf};

@@ -5,6 +5,7 @@ mod epoch_processing;
 pub(crate) mod light_committee;
 mod lsm;
 mod operations;
+mod rewards;
 pub(crate) mod sanity;
 pub(crate) mod ssz_static;
 pub(crate) mod staking;
@@ -93,6 +94,7 @@ fn generate_for<E: EthSpec>(
     sanity::generate::<E>(&mut out)?;
     light_committee::generate::<E>(&mut out)?;
     lsm::generate::<E>(&mut out)?;
+    rewards::generate::<E>(&mut out)?;
     Ok(out.summary)
 }
 

@@ -28,6 +28,7 @@ pub(crate) fn run<E: EthSpec>(case: &CasePath, reader: &CaseReader) -> Result<()
             other => Err(Error::Format(format!("unknown sanity handler {other:?}"))),
         },
         "lsm" => sanity_blocks::<E>(reader),
+        "rewards" => rewards::<E>(&case.handler, reader),
         "light_committee" => match case.handler.as_str() {
             "sampling" => sampling(reader),
             "certificate" => certificate::<E>(reader),
@@ -242,6 +243,21 @@ fn merge<E: EthSpec>(reader: &CaseReader) -> Result<(), Error> {
     let root = compute_inclusion_list_root(&merged).map_err(|e| Error::mismatch(e.to_string()))?;
     if format!("{root:?}") != roots.root {
         return Err(Error::mismatch(format!("root {root:?}, expected {}", roots.root)));
+    }
+    Ok(())
+}
+
+fn rewards<E: EthSpec>(handler: &str, reader: &CaseReader) -> Result<(), Error> {
+    use crate::rewards::{apply_rewards, compute_deltas, Deltas};
+    let spec = super::default_spec::<E>();
+    let pre: BeaconState<E> = reader.ssz("pre")?;
+    let block: Option<rainbow_types::BeaconBlock<E>> = reader.ssz_opt("block")?;
+    let expected: Deltas = reader.yaml("deltas")?;
+    let mut post = pre.clone();
+    apply_rewards(handler, &mut post, block.as_ref(), &spec)?;
+    let got = compute_deltas(&pre, &post);
+    if got != expected {
+        return Err(Error::mismatch(format!("deltas {got:?}, expected {expected:?}")));
     }
     Ok(())
 }
