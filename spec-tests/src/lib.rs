@@ -10,6 +10,7 @@
 //! vectors are regenerated on purpose.
 
 pub mod containers;
+pub mod fork_choice;
 pub mod generate;
 pub mod handlers;
 pub mod io;

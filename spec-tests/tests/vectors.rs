@@ -45,13 +45,24 @@ fn generating_twice_writes_identical_trees_and_every_case_passes() {
     assert!(report.ok(), "{:?} unread {:?}", report.failures, report.unread);
     let runners: BTreeSet<String> =
         report.tallies.keys().map(|k| k.split('/').nth(1).unwrap().to_string()).collect();
-    for runner in ["ssz_static", "operations", "epoch_processing", "sanity", "light_committee"] {
+    for runner in [
+        "ssz_static",
+        "operations",
+        "epoch_processing",
+        "sanity",
+        "light_committee",
+        "lsm",
+        "rewards",
+        "fork_choice",
+    ] {
         assert!(runners.contains(runner), "{runner} missing: {runners:?}");
     }
     for handler in rainbow_spec_tests::handlers::STAKING_HANDLERS
         .iter()
         .chain(rainbow_spec_tests::handlers::BLOCK_HANDLERS)
         .chain(rainbow_spec_tests::handlers::EPOCH_STEPS)
+        .chain(rainbow_spec_tests::rewards::REWARD_HANDLERS)
+        .chain(&["sampling", "certificate", "inclusion_list_merge", "slots", "blocks"])
     {
         assert!(
             report.tallies.keys().any(|k| k.ends_with(&format!("/{handler}"))),

@@ -77,11 +77,14 @@ fn tx(tag: u8, len: usize) -> rainbow_types::Transaction {
     )
 }
 
-fn list(position: u64, txs: &[rainbow_types::Transaction]) -> rainbow_types::InclusionList {
+fn list(position: u64, txs: &[&rainbow_types::Transaction]) -> rainbow_types::InclusionList {
     rainbow_types::InclusionList {
         slot: 5,
         position,
-        transactions: rainbow_types::ssz_types::VariableList::new(txs.to_vec()).unwrap_or_default(),
+        transactions: rainbow_types::ssz_types::VariableList::new(
+            txs.iter().map(|t| (*t).clone()).collect(),
+        )
+        .unwrap_or_default(),
     }
 }
 
@@ -95,25 +98,15 @@ pub(crate) fn generate_merge<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error>
     let many: Vec<_> = (0..max.saturating_add(3)).map(|i| tx((i % 251) as u8, 8 + i % 7)).collect();
     let cases: Vec<(&str, Vec<rainbow_types::InclusionList>)> = vec![
         ("no_lists", vec![]),
-        ("one_list", vec![list(0, &[a.clone(), b.clone()])]),
+        ("one_list", vec![list(0, &[&a, &b])]),
         (
             "shared_transactions_gain_holders",
-            vec![
-                list(0, &[a.clone(), b.clone()]),
-                list(3, &[b.clone(), c.clone()]),
-                list(1, &[a.clone()]),
-            ],
+            vec![list(0, &[&a, &b]), list(3, &[&b, &c]), list(1, &[&a])],
         ),
-        (
-            "identical_duplicate_list_counts_once",
-            vec![list(2, &[a.clone()]), list(2, &[a.clone()])],
-        ),
-        (
-            "equivocating_position_is_dropped",
-            vec![list(0, &[a.clone()]), list(1, &[b.clone()]), list(1, &[c.clone()])],
-        ),
+        ("identical_duplicate_list_counts_once", vec![list(2, &[&a]), list(2, &[&a])]),
+        ("equivocating_position_is_dropped", vec![list(0, &[&a]), list(1, &[&b]), list(1, &[&c])]),
         ("empty_lists_hold_nothing", vec![list(0, &[]), list(1, &[])]),
-        ("capped_at_max_certified_transactions", vec![list(0, &many)]),
+        ("capped_at_max_certified_transactions", vec![list(0, &many.iter().collect::<Vec<_>>())]),
     ];
     for (name, lists) in cases {
         let merged = compute_merged_inclusion_list::<E>(&lists, &spec).map_err(Error::generate)?;

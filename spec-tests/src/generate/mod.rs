@@ -2,6 +2,7 @@
 //! `<out>/tests/<preset>/rainbow/`. Deterministic: the same code writes the same bytes.
 mod chains;
 mod epoch_processing;
+mod fork_choice;
 pub(crate) mod light_committee;
 mod lsm;
 mod operations;
@@ -95,6 +96,7 @@ fn generate_for<E: EthSpec>(
     light_committee::generate::<E>(&mut out)?;
     lsm::generate::<E>(&mut out)?;
     rewards::generate::<E>(&mut out)?;
+    fork_choice::generate::<E>(&mut out)?;
     Ok(out.summary)
 }
 

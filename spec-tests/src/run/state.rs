@@ -29,6 +29,7 @@ pub(crate) fn run<E: EthSpec>(case: &CasePath, reader: &CaseReader) -> Result<()
         },
         "lsm" => sanity_blocks::<E>(reader),
         "rewards" => rewards::<E>(&case.handler, reader),
+        "fork_choice" => fork_choice::<E>(reader),
         "light_committee" => match case.handler.as_str() {
             "sampling" => sampling(reader),
             "certificate" => certificate::<E>(reader),
@@ -258,6 +259,47 @@ fn rewards<E: EthSpec>(handler: &str, reader: &CaseReader) -> Result<(), Error> 
     let got = compute_deltas(&pre, &post);
     if got != expected {
         return Err(Error::mismatch(format!("deltas {got:?}, expected {expected:?}")));
+    }
+    Ok(())
+}
+
+fn fork_choice<E: EthSpec>(reader: &CaseReader) -> Result<(), Error> {
+    use crate::fork_choice::{Step, Store};
+    let anchor: BeaconState<E> = reader.ssz("anchor_state")?;
+    let steps: Vec<Step> = reader.yaml("steps")?;
+    let mut store = Store::new(anchor, super::default_spec::<E>());
+    let verdict =
+        |i: usize, what: &str, result: Result<(), String>, valid: bool| match (result, valid) {
+            (Ok(()), true) | (Err(_), false) => Ok(()),
+            (Ok(()), false) => {
+                Err(Error::mismatch(format!("step {i}: {what} accepted, expected refused")))
+            }
+            (Err(e), true) => Err(Error::mismatch(format!("step {i}: {what} refused: {e}"))),
+        };
+    for (i, step) in steps.iter().enumerate() {
+        match step {
+            Step::Tick { tick } => store.on_tick(*tick),
+            Step::Block { block, valid } => {
+                let b: SignedBeaconBlock<E> = reader.ssz(block)?;
+                verdict(i, block, store.on_block(&b), *valid)?;
+            }
+            Step::Vote { vote, valid } => {
+                let v: rainbow_types::SsfVote = reader.ssz(vote)?;
+                verdict(i, vote, store.on_vote(&v), *valid)?;
+            }
+            Step::Certificate { certificate, valid } => {
+                let c: rainbow_types::LightCertificate<E> = reader.ssz(certificate)?;
+                verdict(i, certificate, store.on_certificate(&c), *valid)?;
+            }
+            Step::Checks { checks } => {
+                let got = store.checks();
+                if got != *checks {
+                    return Err(Error::mismatch(format!(
+                        "step {i}: store {got:?}, expected {checks:?}"
+                    )));
+                }
+            }
+        }
     }
     Ok(())
 }
