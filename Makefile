@@ -3,7 +3,7 @@
 CARGO ?= cargo
 CARGO_FLAGS ?= --locked
 
-.PHONY: test lint fmt build release clippy devnet bench-light
+.PHONY: test lint fmt build release clippy devnet bench-light vectors general-vectors
 
 ## test: build everything and run every test (what CI runs).
 test:
@@ -39,3 +39,26 @@ DEVNET_DIR ?= devnet-runs/$(shell date -u +%Y%m%dT%H%M%SZ)
 devnet:
 	$(CARGO) build $(CARGO_FLAGS) -p rainbow
 	target/debug/rainbow devnet --out $(DEVNET_DIR) $(if $(SLOTS),--slots $(SLOTS),) $(DEVNET_ARGS)
+
+## vectors: conformance vectors for both presets plus the standard BLS/shuffling cases, run and
+## packed reproducibly into vectors-<version>.tar.gz (docs/spec-tests.md).
+VECTORS_VERSION ?= v$(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+VECTORS_DIR ?= target/vectors/$(VECTORS_VERSION)
+vectors:
+	$(CARGO) build $(CARGO_FLAGS) -p rainbow
+	rm -rf $(VECTORS_DIR)
+	target/debug/rainbow spec-tests generate --preset minimal --out $(VECTORS_DIR)
+	target/debug/rainbow spec-tests generate --preset mainnet --out $(VECTORS_DIR)
+	cp -R spec-tests/general/tests/. $(VECTORS_DIR)/tests/
+	target/debug/rainbow spec-tests run $(VECTORS_DIR)
+	tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C $(VECTORS_DIR) -cf - tests \
+		| gzip -n -9 > vectors-$(VECTORS_VERSION).tar.gz
+	@echo "wrote vectors-$(VECTORS_VERSION).tar.gz ($$(du -h vectors-$(VECTORS_VERSION).tar.gz | cut -f1))"
+
+## general-vectors: regenerate spec-tests/general (BLS with py_ecc, shuffling in Python) in a
+## virtual environment under target/ (needs python3 and PyPI).
+general-vectors:
+	python3 -m venv target/py-venv
+	target/py-venv/bin/pip install --quiet -r scripts/spec-tests/requirements.txt
+	rm -rf spec-tests/general
+	target/py-venv/bin/python scripts/spec-tests/gen_general_vectors.py --out spec-tests/general

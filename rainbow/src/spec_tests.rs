@@ -36,7 +36,7 @@ pub struct GenerateArgs {
 pub struct RunArgs {
     /// The directory that holds tests/ (e.g. the --out of generate, or an unpacked archive).
     dir: std::path::PathBuf,
-    /// Print every case as it passes, not only failures and the summary.
+    /// Name each runner on stderr as it starts (long runs on the mainnet preset).
     #[arg(long)]
     verbose: bool,
 }

@@ -42,13 +42,45 @@ impl CaseWriter {
     pub fn yaml<T: Serialize>(&self, name: &str, value: &T) -> Result<(), Error> {
         let text =
             serde_yaml::to_string(value).map_err(|e| Error::Format(format!("{name}.yaml: {e}")))?;
-        self.write(&format!("{name}.yaml"), text.as_bytes())
+        self.write(&format!("{name}.yaml"), quote_hex(&text).as_bytes())
     }
 
     fn write(&self, file: &str, bytes: &[u8]) -> Result<(), Error> {
         let path = self.dir.join(file);
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
     }
+}
+
+/// Single-quotes plain `0x…` scalars. serde_yaml writes them bare, and YAML 1.1 readers (PyYAML)
+/// take a bare `0x…` for an integer; quoted, every reader sees the string consensus-spec-tests
+/// writes.
+fn quote_hex(text: &str) -> String {
+    let is_hex =
+        |s: &str| s.strip_prefix("0x").is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+    let mut out = String::with_capacity(text.len().saturating_add(64));
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let value_at = match line.rfind(": ") {
+            Some(i) => Some(i.saturating_add(2)),
+            None if trimmed.starts_with("- ") => {
+                Some(line.len().saturating_sub(trimmed.len()).saturating_add(2))
+            }
+            // A document that is one scalar (a `Transaction`'s bytes).
+            None if line == trimmed => Some(0),
+            None => None,
+        };
+        match value_at.and_then(|i| line.get(i..).map(|v| (i, v))) {
+            Some((i, value)) if is_hex(value) => {
+                out.push_str(line.get(..i).unwrap_or_default());
+                out.push('\'');
+                out.push_str(value);
+                out.push('\'');
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Every file a run read, shared by all the cases of the run.

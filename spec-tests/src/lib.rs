@@ -19,9 +19,6 @@ pub mod run;
 
 use std::path::{Path, PathBuf};
 
-/// The version written into `tests/` trees and `make vectors` archives.
-pub const VECTORS_VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"));
-
 /// What can go wrong generating or running vectors.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -41,6 +41,13 @@ fn generating_twice_writes_identical_trees_and_every_case_passes() {
     for (x, y) in fa.iter().zip(&fb) {
         assert!(std::fs::read(x).unwrap() == std::fs::read(y).unwrap(), "{x:?} differs");
     }
+    // Hex is always quoted, so YAML 1.1 readers (PyYAML) never take it for an integer.
+    for file in fa.iter().filter(|f| f.extension().is_some_and(|e| e == "yaml")) {
+        for line in std::fs::read_to_string(file).unwrap().lines() {
+            let value = line.rsplit(": ").next().unwrap().trim_start_matches("- ").trim();
+            assert!(!value.starts_with("0x"), "bare hex in {file:?}: {line}");
+        }
+    }
     let report = run(a.path(), &mut |_| {}).unwrap();
     assert!(report.ok(), "{:?} unread {:?}", report.failures, report.unread);
     let runners: BTreeSet<String> =
@@ -116,6 +123,10 @@ fn the_runner_catches_a_wrong_post_state_a_missing_post_and_a_stray_file() {
     )
     .unwrap();
     std::fs::write(ops.join("delegate/pyspec_tests/valid/extra.yaml"), "x: 1\n").unwrap();
+    // A staking refusal named after another rule.
+    let meta = ops.join("delegate/pyspec_tests/refused_unknown_operator/meta.yaml");
+    let text = std::fs::read_to_string(&meta).unwrap().replace("UnknownOperator", "ZeroAmount");
+    std::fs::write(&meta, text).unwrap();
     let report = run(dir.path(), &mut |_| {}).unwrap();
     assert!(!report.ok());
     let failed: BTreeSet<String> = report
@@ -127,6 +138,7 @@ fn the_runner_catches_a_wrong_post_state_a_missing_post_and_a_stray_file() {
         "delegate/pyspec_tests/valid",
         "proposer_slashing/pyspec_tests/valid",
         "proposer_slashing/pyspec_tests/invalid_bad_signature",
+        "delegate/pyspec_tests/refused_unknown_operator",
     ]
     .into_iter()
     .map(String::from)

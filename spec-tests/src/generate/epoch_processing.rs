@@ -42,7 +42,8 @@ pub(crate) fn generate<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error> {
         if h.slot < last {
             h.extend(last.saturating_sub(h.slot), &Strategy::honest());
         }
-        let mut state = h.head_state.clone();
+        // The state at the epoch's last slot, even when that slot has no block.
+        let mut state = h.state_at(last);
         process_slot(&mut state).map_err(Error::generate)?;
         steps(out, &format!("activity_epoch_{}", epoch.saturating_sub(1)), state, &h.spec)?;
     }

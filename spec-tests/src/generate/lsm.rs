@@ -166,7 +166,8 @@ pub(crate) fn generate<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error> {
         send(h, b, delegate(1, 10 * ETH), None)
     })?;
 
-    // Leverage: an operator at MIN_HEAVY_BOND takes exactly bond x MAX_LSM_LEVERAGE.
+    // Leverage: an operator at MIN_HEAVY_BOND takes exactly bond x MAX_LSM_LEVERAGE. The
+    // delegator holds twice that: the refused request's refund is paid only in a later block.
     let min_bond = E::preset().min_heavy_bond;
     let room = min_bond.saturating_mul(E::preset().max_lsm_leverage);
     let mut genesis = GenesisConfig::interop(
@@ -175,7 +176,7 @@ pub(crate) fn generate<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error> {
         ACCOUNTS,
         32 * ETH,
         2 * ETH,
-        room.saturating_add(1000 * ETH),
+        room.saturating_mul(2).saturating_add(1000 * ETH),
     )
     .map_err(Error::generate)?;
     if let Some(op) = genesis.heavy_operators.get_mut(3) {

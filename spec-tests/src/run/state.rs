@@ -110,6 +110,13 @@ fn operations<E: EthSpec>(handler: &str, reader: &CaseReader) -> Result<(), Erro
                 receipt.status, receipt.refund, meta.status, meta.refund, refusal
             )));
         }
+        if let Some(rule) = &meta.rule {
+            if !refusal.as_deref().is_some_and(|r| r.contains(rule.as_str())) {
+                return Err(Error::mismatch(format!(
+                    "refused for {refusal:?}, expected rule {rule}"
+                )));
+            }
+        }
         return same_state(&state, &post);
     }
     let op = Operation::<E>::read(handler, reader)?;
