@@ -48,6 +48,26 @@ fn send<E: EthSpec>(
     }
 }
 
+/// The shares `key` holds at `operator` in the head state.
+fn shares<E: EthSpec>(h: &Harness<E>, key: u64, operator: u64) -> u64 {
+    let who = rainbow_execution::interop_execution_key(key).address();
+    h.head_state
+        .delegations
+        .iter()
+        .find(|d| d.delegator == who && d.operator_index == operator)
+        .map_or(0, |d| d.shares)
+}
+
+/// Fails generation unless the slashing block reached exactly the entries the case names.
+fn reached<E: EthSpec>(h: &Harness<E>, before: (u64, u64), key: u64) -> Result<(), Error> {
+    let after = (shares(h, key, 2), shares(h, key, 3));
+    if after.0 == before.0 && after.1 < before.1 {
+        Ok(())
+    } else {
+        Err(Error::generate(format!("slash reach: shares at 2 and 3 {before:?} -> {after:?}")))
+    }
+}
+
 /// Runs `f` on `h` and writes the blocks it made as one case.
 fn record<E: EthSpec>(
     out: &mut Out<'_>,
@@ -157,6 +177,52 @@ pub(crate) fn generate<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error> {
             Ok(())
         },
     )?;
+
+    // An entry created exactly at the infraction epoch is reached; one created the epoch before
+    // is not.
+    let mut h = fresh::<E>();
+    record(out, "redelegation", "entry_created_at_the_infraction_epoch_is_reached", &mut h, |h| {
+        h.extend(per_epoch.saturating_sub(h.slot), &Strategy::honest());
+        send(h, a, delegate(1, 100 * ETH), None)?;
+        send(h, a, redelegate(1, 2, 30 * ETH), None)?; // created in epoch 1: not reached
+        let to_epoch_2 = per_epoch.saturating_mul(2).saturating_sub(h.slot);
+        h.extend(to_epoch_2, &Strategy::honest());
+        send(h, a, redelegate(1, 3, 30 * ETH), None)?; // created in epoch 2: reached
+        h.advance_slot(&Strategy {
+            equivocating_voters: BTreeSet::from([1]),
+            ..Strategy::honest()
+        });
+        let before = (shares(h, a, 2), shares(h, a, 3));
+        h.extend(1, &Strategy::honest()); // the evidence lands: operator 1 slashed for epoch 2
+        reached(h, before, a)
+    })?;
+    // An entry that completed before the slashing is not reached (minimal only: the unbonding
+    // period is 16 epochs there, 4096 on mainnet).
+    let unbonding_slots = E::preset().unbonding_period_epochs.saturating_mul(per_epoch);
+    if unbonding_slots <= 256 {
+        let mut h = fresh::<E>();
+        record(
+            out,
+            "redelegation",
+            "entry_completed_before_the_slashing_is_not_reached",
+            &mut h,
+            |h| {
+                send(h, a, delegate(1, 100 * ETH), None)?;
+                h.advance_slot(&Strategy {
+                    equivocating_voters: BTreeSet::from([1]),
+                    ..Strategy::honest()
+                });
+                let evidence = std::mem::take(&mut h.pending_vote_slashings);
+                send(h, a, redelegate(1, 2, 30 * ETH), None)?; // completes after the unbonding period
+                h.extend(unbonding_slots.saturating_add(per_epoch), &Strategy::honest());
+                send(h, a, redelegate(1, 3, 30 * ETH), None)?; // still immature when the slash lands
+                h.pending_vote_slashings = evidence;
+                let before = (shares(h, a, 2), shares(h, a, 3));
+                h.extend(1, &Strategy::honest());
+                reached(h, before, a)
+            },
+        )?;
+    }
 
     let mut h = fresh::<E>();
     record(out, "heavy_pool", "first_depositor_and_donation_gain_nothing", &mut h, |h| {
