@@ -3,7 +3,7 @@
 CARGO ?= cargo
 CARGO_FLAGS ?= --locked
 
-.PHONY: test lint fmt build release clippy devnet bench-light vectors general-vectors
+.PHONY: test lint fmt build release clippy devnet bench bench-light vectors general-vectors
 
 ## test: build everything and run every test (what CI runs).
 test:
@@ -26,6 +26,12 @@ build:
 ## release: optimised `rainbow` binary in target/release/rainbow.
 release:
 	$(CARGO) build $(CARGO_FLAGS) --release -p rainbow
+
+## bench: criterion benchmarks (release build): BLS verification against the blst floor, state
+## SSZ / hashing / LevelDB, block and epoch processing. Results: docs/benchmarks.md.
+## BENCH_ARGS="light_certificate" runs a subset (criterion filter).
+bench:
+	$(CARGO) bench $(CARGO_FLAGS) -p rainbow-bench -- $(BENCH_ARGS)
 
 ## bench-light: peak RSS and CPU of `rainbow light` over a devnet run (release build;
 ## DURATION=seconds, default 120). Prints a row for docs/light-operator.md.

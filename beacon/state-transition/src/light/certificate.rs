@@ -80,9 +80,15 @@ pub fn light_certificate_signature_set<E: EthSpec>(
     spec: &ChainSpec,
     cache: &mut PublicKeyCache,
 ) -> Result<SignatureSet, LightCertificateInvalid> {
-    let mut keys = Vec::new();
-    for (_, operator) in get_light_certificate_participants(certificate, committee) {
-        let bytes = usize::try_from(operator)
+    // An operator holds several positions: look each one's key up once, then repeat it per
+    // position (a 512-position committee of 64 operators makes 64 lookups, not 512).
+    let participants = get_light_certificate_participants(certificate, committee);
+    let mut distinct: Vec<LightOperatorIndex> = participants.iter().map(|(_, o)| *o).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut keys = Vec::with_capacity(distinct.len());
+    for operator in &distinct {
+        let bytes = usize::try_from(*operator)
             .ok()
             .and_then(|i| state.light_operators.get(i))
             .map(|op| op.pubkey)
@@ -91,7 +97,12 @@ pub fn light_certificate_signature_set<E: EthSpec>(
             cache.get_or_decompress(&bytes).map_err(|_| LightCertificateInvalid::BadSignature)?,
         );
     }
-    let refs: Vec<_> = keys.iter().collect();
+    let mut refs = Vec::with_capacity(participants.len());
+    for (_, operator) in &participants {
+        let i =
+            distinct.binary_search(operator).map_err(|_| LightCertificateInvalid::BadSignature)?;
+        refs.push(keys.get(i).ok_or(LightCertificateInvalid::BadSignature)?);
+    }
     let vote = LightCertificateVote {
         slot: certificate.slot,
         parent_root: certificate.parent_root,
