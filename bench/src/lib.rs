@@ -127,3 +127,53 @@ pub fn aggregate_fixture(seats: u64) -> AggregateFixture {
     let floor_message = rainbow_types::compute_signing_root(&data, domain).0;
     AggregateFixture { spec, state, aggregate, floor_keys, floor_message }
 }
+
+/// A full `mainnet` block and the state it applies to: slot 2 of a chain of 8192 heavy
+/// operators, 64 light operators at `MAX_LIGHT_WEIGHT` and 200 accounts. The block carries
+/// slot 1's round-1 and round-2 aggregates of all 8192 seats, the 512-position light
+/// certificate of slot 1 and 200 transactions, one in four a delegation (a staking request).
+#[allow(missing_debug_implementations)]
+pub struct BlockFixture {
+    pub spec: ChainSpec,
+    /// The parent's post-state (slot 1).
+    pub pre: BeaconState<MainnetEthSpec>,
+    pub block: rainbow_types::SignedBeaconBlock<MainnetEthSpec>,
+}
+
+pub fn full_block_fixture() -> BlockFixture {
+    use rainbow_harness::{execution_key, Strategy};
+    use rainbow_types::{OperatorAmount, StakingAction, TransactionAction, Transfer};
+    let eth = GWEI_PER_ETH;
+    let (heavy, light, accounts) = (8192u64, 64u64, 200u64);
+    let genesis = GenesisConfig::interop(
+        heavy,
+        light,
+        accounts,
+        32 * eth,
+        MainnetEthSpec::preset().max_light_weight,
+        1000 * eth,
+    )
+    .expect("genesis");
+    let spec = ChainSpec::default_for::<MainnetEthSpec>();
+    let mut h = Harness::<MainnetEthSpec>::from_genesis(&genesis, spec.clone(), heavy + light);
+    h.extend(1, &Strategy::honest());
+    let first = heavy + light;
+    for i in 0..accounts {
+        let action = if i % 4 == 0 {
+            TransactionAction::Staking(StakingAction::Delegate(OperatorAmount {
+                operator_index: i % heavy,
+                amount: eth,
+            }))
+        } else {
+            TransactionAction::Transfer(Transfer {
+                to: execution_key(first).address(),
+                amount: 1000,
+            })
+        };
+        let tx = h.transaction(first + i, 0, action);
+        h.submit(tx).expect("mempool");
+    }
+    let pre = h.head_state.clone();
+    let block = h.produce_signed(2);
+    BlockFixture { spec, pre, block }
+}

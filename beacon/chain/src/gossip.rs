@@ -317,7 +317,17 @@ impl<E: EthSpec> BeaconChain<E> {
         // An index that cannot be built only makes every sender look new (nonce 0, balance 0).
         let _ = index.sync(&mut accounts);
         let view = ReadLedger::new(&accounts, &index);
-        self.mempool.insert(transaction, &view, self.spec.config.execution_chain_id)
+        let outcome =
+            self.mempool.insert(transaction, &view, self.spec.config.execution_chain_id)?;
+        // The block that includes it will not recover its sender again.
+        let tx_hash = match &outcome {
+            rainbow_execution::InsertOutcome::Added { tx_hash }
+            | rainbow_execution::InsertOutcome::Replaced { tx_hash, .. } => *tx_hash,
+        };
+        if let Some(sender) = self.mempool.sender_of(&tx_hash) {
+            self.caches.senders.insert(tx_hash, sender);
+        }
+        Ok(outcome)
     }
 
     /// `transaction` gossip.

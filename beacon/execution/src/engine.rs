@@ -1,8 +1,8 @@
 //! The seam between the consensus side and an execution layer.
 use crate::{
-    build_payload_transactions, execute_payload, is_inclusion_list_satisfied, AccountStore,
+    build_payload_transactions, execute_payload_with, is_inclusion_list_satisfied, AccountStore,
     AccountView, ExecutionContext, InclusionListUnsatisfied, Mempool, PayloadInvalid,
-    PayloadOutcome,
+    PayloadOutcome, SenderCache,
 };
 use rainbow_types::{EthSpec, ExecutionPayload, Transaction};
 
@@ -17,6 +17,7 @@ pub trait ExecutionEngine<E: EthSpec> {
         payload: &ExecutionPayload<E>,
         context: &ExecutionContext,
         gas_limit: u64,
+        senders: Option<&SenderCache>,
     ) -> Result<PayloadOutcome, PayloadInvalid>;
 
     /// Chooses transactions for a new payload, honouring `inclusion_list`.
@@ -51,8 +52,9 @@ impl<E: EthSpec> ExecutionEngine<E> for BuiltinEngine {
         payload: &ExecutionPayload<E>,
         context: &ExecutionContext,
         gas_limit: u64,
+        senders: Option<&SenderCache>,
     ) -> Result<PayloadOutcome, PayloadInvalid> {
-        execute_payload(store, payload, context, gas_limit)
+        execute_payload_with(store, payload, context, gas_limit, senders)
     }
 
     fn build_payload_transactions<V: AccountView>(

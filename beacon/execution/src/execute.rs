@@ -1,7 +1,7 @@
 //! Executing transactions and payloads (docs/spec/execution.md#execution).
 use crate::{
     compute_transaction_hash, decode_transaction, get_transaction_gas, get_transaction_value,
-    recover_sender, AccountStore, LedgerError, PayloadInvalid, TransactionInvalid,
+    recover_sender, AccountStore, LedgerError, PayloadInvalid, SenderCache, TransactionInvalid,
 };
 use alloy_primitives::Address;
 use rainbow_types::{
@@ -37,8 +37,22 @@ pub fn execute_transaction<S: AccountStore>(
     context: &ExecutionContext,
     gas_remaining: u64,
 ) -> Result<TransactionReceipt, TransactionInvalid> {
+    execute_transaction_with(store, transaction, context, gas_remaining, None)
+}
+
+/// [`execute_transaction`], taking the sender from `senders` when it was recovered before.
+pub fn execute_transaction_with<S: AccountStore>(
+    store: &mut S,
+    transaction: &Transaction,
+    context: &ExecutionContext,
+    gas_remaining: u64,
+    senders: Option<&SenderCache>,
+) -> Result<TransactionReceipt, TransactionInvalid> {
     let signed = decode_transaction(transaction)?;
-    let sender = recover_sender(&signed)?;
+    let sender = match senders {
+        Some(cache) => cache.recover(compute_transaction_hash(transaction), &signed)?,
+        None => recover_sender(&signed)?,
+    };
     let message = signed.message;
     if message.chain_id != context.chain_id {
         return Err(TransactionInvalid::WrongChainId {
@@ -122,13 +136,24 @@ pub fn execute_payload<S: AccountStore, E: EthSpec>(
     context: &ExecutionContext,
     gas_limit: u64,
 ) -> Result<PayloadOutcome, PayloadInvalid> {
+    execute_payload_with(store, payload, context, gas_limit, None)
+}
+
+/// [`execute_payload`] with a sender cache.
+pub fn execute_payload_with<S: AccountStore, E: EthSpec>(
+    store: &mut S,
+    payload: &ExecutionPayload<E>,
+    context: &ExecutionContext,
+    gas_limit: u64,
+    senders: Option<&SenderCache>,
+) -> Result<PayloadOutcome, PayloadInvalid> {
     if payload.gas_limit != gas_limit {
         return Err(PayloadInvalid::GasLimitMismatch {
             expected: gas_limit,
             got: payload.gas_limit,
         });
     }
-    let outcome = apply_payload(store, payload, context, gas_limit)?;
+    let outcome = apply_payload_with(store, payload, context, gas_limit, senders)?;
     if outcome.gas_used != payload.gas_used {
         return Err(PayloadInvalid::GasUsedMismatch {
             declared: payload.gas_used,
@@ -146,16 +171,25 @@ pub fn apply_payload<S: AccountStore, E: EthSpec>(
     context: &ExecutionContext,
     gas_limit: u64,
 ) -> Result<PayloadOutcome, PayloadInvalid> {
+    apply_payload_with(store, payload, context, gas_limit, None)
+}
+
+/// [`apply_payload`] with a sender cache.
+pub fn apply_payload_with<S: AccountStore, E: EthSpec>(
+    store: &mut S,
+    payload: &ExecutionPayload<E>,
+    context: &ExecutionContext,
+    gas_limit: u64,
+    senders: Option<&SenderCache>,
+) -> Result<PayloadOutcome, PayloadInvalid> {
     let mut outcome = PayloadOutcome::default();
     for (index, transaction) in payload.transactions.iter().enumerate() {
         let remaining = gas_limit.saturating_sub(outcome.gas_used);
-        let receipt =
-            execute_transaction(store, transaction, context, remaining).map_err(|reason| {
-                PayloadInvalid::Transaction {
-                    index,
-                    tx_hash: compute_transaction_hash(transaction),
-                    reason,
-                }
+        let receipt = execute_transaction_with(store, transaction, context, remaining, senders)
+            .map_err(|reason| PayloadInvalid::Transaction {
+                index,
+                tx_hash: compute_transaction_hash(transaction),
+                reason,
             })?;
         outcome.gas_used = outcome.gas_used.saturating_add(receipt.gas_used);
         if let Some(request) = receipt.request {

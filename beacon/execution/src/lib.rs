@@ -32,14 +32,15 @@ mod inclusion_list;
 mod keys;
 mod ledger;
 mod mempool;
+mod senders;
 mod transaction;
 
 pub use builder::build_payload_transactions;
 pub use engine::{BuiltinEngine, ExecutionEngine};
 pub use error::{LedgerError, PayloadInvalid, TransactionInvalid};
 pub use execute::{
-    apply_payload, execute_payload, execute_transaction, ExecutionContext, PayloadOutcome,
-    TransactionReceipt,
+    apply_payload, apply_payload_with, execute_payload, execute_payload_with, execute_transaction,
+    execute_transaction_with, ExecutionContext, PayloadOutcome, TransactionReceipt,
 };
 pub use gas::{get_transaction_gas, get_transaction_value};
 pub use inclusion_list::{is_inclusion_list_satisfied, InclusionListUnsatisfied};
@@ -48,6 +49,7 @@ pub use ledger::{
     AccountState, AccountStore, AccountView, AddressIndex, Ledger, Overlay, ReadLedger,
 };
 pub use mempool::{InsertOutcome, Mempool, MempoolConfig, MempoolError, QueuedTransaction};
+pub use senders::{SenderCache, SENDER_CACHE_CAPACITY};
 pub use transaction::{
     compute_transaction_hash, compute_transaction_signing_hash, decode_transaction,
     encode_transaction, recover_sender, sign_transaction, TRANSACTION_SIGNING_PREFIX,

@@ -99,6 +99,11 @@ impl Mempool {
     }
 
     /// Checks and adds a transaction seen on the network or submitted by a user.
+    /// The sender of a pooled transaction (recovered when it entered the pool).
+    pub fn sender_of(&self, tx_hash: &Hash256) -> Option<Address> {
+        self.by_hash.get(tx_hash).map(|(sender, _)| *sender)
+    }
+
     pub fn insert<V: AccountView>(
         &mut self,
         transaction: Transaction,

@@ -154,11 +154,12 @@ pub fn produce_block<E: EthSpec>(
     let mut accounts = work.accounts.clone();
     let mut index: AddressIndex = caches.addresses.clone();
     let mut ledger = Ledger::new(&mut accounts, &mut index).map_err(StateError::Ledger)?;
-    let outcome = rainbow_execution::apply_payload(
+    let outcome = rainbow_execution::apply_payload_with(
         &mut ledger,
         &payload,
         &context,
         spec.preset.payload_gas_limit,
+        Some(&caches.senders),
     )
     .map_err(crate::ExecutionPayloadInvalid::Execution)?;
     payload.gas_used = outcome.gas_used;

@@ -2,7 +2,7 @@
 //! and caches that make repeated work cheap without ever changing a result.
 use crate::light::LightCommitteeCache;
 use rainbow_crypto::PublicKeyCache;
-use rainbow_execution::AddressIndex;
+use rainbow_execution::{AddressIndex, SenderCache};
 use rainbow_types::{ChainConfig, EthSpec, Preset};
 
 /// The configuration a chain runs under: `config` (runtime YAML) and the `preset` of its
@@ -38,14 +38,15 @@ impl ChainSpec {
 }
 
 /// Caches carried from one block to the next: decompressed BLS keys (never decompress a key
-/// twice), the address → account position index of the execution ledger and the last light
-/// committees. A fresh cache gives
+/// twice), the address → account position index of the execution ledger, the last light
+/// committees and recovered transaction senders. A fresh cache gives
 /// the same results, only slower.
 #[derive(Debug, Clone, Default)]
 pub struct TransitionCaches {
     pub pubkeys: PublicKeyCache,
     pub addresses: AddressIndex,
     pub light_committees: LightCommitteeCache,
+    pub senders: SenderCache,
 }
 
 impl TransitionCaches {

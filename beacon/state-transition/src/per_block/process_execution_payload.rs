@@ -82,6 +82,7 @@ pub fn process_execution_payload<E: EthSpec>(
         payload,
         &context,
         spec.preset.payload_gas_limit,
+        Some(&caches.senders),
     )
     .map_err(Invalid::Execution)?;
     let gas_left = payload.gas_limit.saturating_sub(outcome.gas_used);
