@@ -177,3 +177,128 @@ pub fn full_block_fixture() -> BlockFixture {
     let block = h.produce_signed(2);
     BlockFixture { spec, pre, block }
 }
+
+/// How big [`scale_state`] makes each registry.
+#[derive(Debug, Clone, Copy)]
+pub struct Scale {
+    pub heavy_operators: u64,
+    pub delegations: u64,
+    pub light_operators: u64,
+    pub light_holders: u64,
+    pub accounts: u64,
+}
+
+/// The scale of docs/benchmarks.md#epoch-processing-at-scale.
+pub const ISSUE_SCALE: Scale = Scale {
+    heavy_operators: 8192,
+    delegations: 1_000_000,
+    light_operators: 100_000,
+    light_holders: 1_000_000,
+    accounts: 1_000_000,
+};
+
+fn address(tag: u8, i: u64) -> rainbow_types::Address {
+    let mut bytes = [0u8; 20];
+    bytes[0] = tag;
+    bytes[12..].copy_from_slice(&i.to_be_bytes());
+    rainbow_types::Address::from(bytes)
+}
+
+/// A `mainnet` state at the last slot of epoch 0 (after `process_slot`, ready for
+/// `process_epoch`) holding `scale`: heavy operators from an interop genesis (real keys and
+/// seats), then delegations, light operators with pools and weights, LightETH holders and
+/// accounts written straight into the lists, every heavy and light operator owed a reward.
+/// Pool totals match their delegations and holders; the keys of the extra light operators are
+/// not valid points (epoch processing never reads them).
+pub fn scale_state(scale: Scale) -> BeaconState<MainnetEthSpec> {
+    use rainbow_types::constants::FAR_FUTURE_EPOCH;
+    use rainbow_types::milhouse::List;
+    use rainbow_types::{
+        Account, Delegation, LightHolder, LightOperator, LightPool, PublicKeyBytes,
+    };
+    let eth = GWEI_PER_ETH;
+    let spec = ChainSpec::default_for::<MainnetEthSpec>();
+    let h = Harness::<MainnetEthSpec>::new(scale.heavy_operators, 0, 0, spec.clone());
+    let mut state = h.head_state.clone();
+    let last = MainnetEthSpec::slots_per_epoch() - 1;
+    rainbow_state_transition::process_slots(&mut state, last, &spec).expect("slots");
+
+    let per_delegation = eth;
+    let mut delegated = vec![0u64; scale.heavy_operators as usize];
+    let delegations: Vec<Delegation> = (0..scale.delegations)
+        .map(|i| {
+            let operator_index = i % scale.heavy_operators;
+            delegated[operator_index as usize] += per_delegation;
+            Delegation { delegator: address(1, i), operator_index, shares: per_delegation }
+        })
+        .collect();
+    state.delegations = List::new(delegations).expect("delegations");
+    for (i, tokens) in delegated.iter().enumerate() {
+        let pool = state.heavy_pools.get_mut(i).expect("pool");
+        pool.delegated_tokens = pool.delegated_tokens.saturating_add(*tokens);
+        pool.delegator_shares = pool.delegator_shares.saturating_add(*tokens);
+        *state.pending_heavy_rewards.get_mut(i).expect("reward") = 1_000_000;
+    }
+
+    let holders_per_operator = scale.light_holders.div_ceil(scale.light_operators.max(1));
+    let per_holder = eth / 10;
+    let n = scale.light_operators as usize;
+    let operators: Vec<LightOperator> = (0..scale.light_operators)
+        .map(|i| LightOperator {
+            pubkey: {
+                let mut b = [0u8; 48];
+                b[0] = 0xb0;
+                b[40..].copy_from_slice(&i.to_be_bytes());
+                PublicKeyBytes::from(b)
+            },
+            withdrawal_address: address(2, i),
+            commission_bps: 1000,
+            registration_epoch: 0,
+            exit_epoch: FAR_FUTURE_EPOCH,
+            slashed: false,
+        })
+        .collect();
+    let pools: Vec<LightPool> = (0..scale.light_operators)
+        .map(|_| LightPool {
+            bond: 2 * eth,
+            balance: holders_per_operator * per_holder,
+            shares: holders_per_operator * per_holder,
+        })
+        .collect();
+    let weight = 2 * eth + holders_per_operator * per_holder;
+    state.light_operators = List::new(operators).expect("light operators");
+    state.light_pools = List::new(pools).expect("light pools");
+    state.current_light_weights = List::new(vec![weight; n]).expect("weights");
+    state.previous_light_weights = List::new(vec![weight; n]).expect("weights");
+    state.pending_light_rewards = List::new(vec![50_000; n]).expect("rewards");
+    let holders: Vec<LightHolder> = (0..scale.light_holders)
+        .map(|i| LightHolder {
+            holder: address(3, i),
+            operator_index: i / holders_per_operator,
+            shares: per_holder,
+        })
+        .collect();
+    state.light_holders = List::new(holders).expect("holders");
+    let accounts: Vec<Account> = (0..scale.accounts)
+        .map(|i| Account { address: address(4, i), balance: eth, nonce: i % 7 })
+        .collect();
+    state.accounts = List::new(accounts).expect("accounts");
+    state.heavy_pools.apply_updates().expect("pools");
+    state.pending_heavy_rewards.apply_updates().expect("rewards");
+    rainbow_state_transition::per_slot::process_slot(&mut state).expect("slot");
+    state
+}
+
+/// The process's peak and current resident memory in MiB, from /proc/self/status (Linux).
+pub fn memory_mib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
