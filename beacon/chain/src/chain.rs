@@ -48,6 +48,9 @@ pub struct BeaconChain<E: EthSpec> {
     pub genesis_time: u64,
     pub pools: OperationPools<E>,
     pub mempool: Mempool,
+    /// The address index of the head state's accounts, for the mempool: rebuilt when the head's
+    /// accounts change (about once a block), not for every gossiped transaction.
+    pub(crate) head_accounts_index: AddressIndex,
     /// The head state advanced to a slot, keyed by `(head_root, slot)`: gossip validation needs
     /// it for every message, and `process_slots` (an epoch transition at a boundary) should run
     /// once per head and slot, not once per message.
@@ -121,6 +124,7 @@ impl<E: EthSpec> BeaconChain<E> {
             fork_choice,
             states: HashMap::new(),
             caches: TransitionCaches::new(),
+            head_accounts_index: AddressIndex::new(),
             head_root: genesis_root,
             head_state: genesis.clone(),
             genesis_block_root: genesis_root,
@@ -216,6 +220,7 @@ impl<E: EthSpec> BeaconChain<E> {
             fork_choice: ForkChoice::new(*root, 0),
             states: HashMap::new(),
             caches: TransitionCaches::new(),
+            head_accounts_index: AddressIndex::new(),
             head_root: self.head_root,
             head_state: self.head_state.clone(),
             genesis_block_root: self.genesis_block_root,
@@ -271,9 +276,8 @@ impl<E: EthSpec> BeaconChain<E> {
         self.head_state = state;
         if changed {
             let mut accounts = self.head_state.accounts.clone();
-            let mut index = AddressIndex::new();
-            if index.sync(&mut accounts).is_ok() {
-                self.mempool.prune(&ReadLedger::new(&accounts, &index));
+            if self.head_accounts_index.sync(&mut accounts).is_ok() {
+                self.mempool.prune(&ReadLedger::new(&accounts, &self.head_accounts_index));
             }
         }
         Ok(changed)

@@ -2,7 +2,7 @@
 //! state advanced to the current slot before it enters a pool and is forwarded.
 use crate::errors::GossipError;
 use crate::BeaconChain;
-use rainbow_execution::{AddressIndex, ReadLedger};
+use rainbow_execution::ReadLedger;
 use rainbow_state_transition::helpers::{
     compute_epoch_at_slot, get_domain, get_seat_epoch, get_seats,
 };
@@ -313,10 +313,10 @@ impl<E: EthSpec> BeaconChain<E> {
         transaction: Transaction,
     ) -> Result<rainbow_execution::InsertOutcome, rainbow_execution::MempoolError> {
         let mut accounts = self.head_state.accounts.clone();
-        let mut index = AddressIndex::new();
         // An index that cannot be built only makes every sender look new (nonce 0, balance 0).
-        let _ = index.sync(&mut accounts);
-        let view = ReadLedger::new(&accounts, &index);
+        // Along one head the index is current and `sync` only compares a root.
+        let _ = self.head_accounts_index.sync(&mut accounts);
+        let view = ReadLedger::new(&accounts, &self.head_accounts_index);
         let outcome =
             self.mempool.insert(transaction, &view, self.spec.config.execution_chain_id)?;
         // The block that includes it will not recover its sender again.

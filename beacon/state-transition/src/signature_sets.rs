@@ -7,6 +7,7 @@ use crate::helpers::{
 use crate::{BlockProcessingError, ChainSpec, SsfAggregateInvalid, TransitionCaches};
 use rainbow_crypto::{PublicKey, PublicKeyCache, SignatureBytes, SignatureSet};
 use rainbow_types::constants::{DOMAIN_BEACON_PROPOSER, DOMAIN_RANDAO, DOMAIN_SSF_VOTE};
+use rainbow_types::tree_hash::TreeHash;
 use rainbow_types::{
     compute_signing_root, BeaconBlock, BeaconState, EthSpec, HeavyOperatorIndex, IndexedSsfVote,
     SignedBeaconBlock, SignedBeaconBlockHeader, SsfAggregate,
@@ -171,15 +172,32 @@ pub fn ssf_aggregate_signature_set<E: EthSpec>(
 ) -> Result<SignatureSet, BlockProcessingError> {
     let participants = get_ssf_aggregate_participants(state, aggregate, spec)
         .map_err(|reason| BlockProcessingError::SsfAggregate { index, reason })?;
+    let domain =
+        get_domain(state, DOMAIN_SSF_VOTE, compute_epoch_at_slot(aggregate.data.slot, spec));
+    let message = compute_signing_root(&aggregate.data, domain);
+    let signature = signature(&aggregate.signature)?;
+    // Fast path: the registry's keys by position, read once per registry root (a list with
+    // pending edits has no root yet, and a registry with an invalid key takes the slow path,
+    // which names it).
+    let registry = &state.heavy_operators;
+    if !registry.has_pending_updates() {
+        let root = registry.tree_hash_root();
+        if let Ok(all) = cache.registry_keys(root.0, registry.iter().map(|op| op.pubkey)) {
+            let mut refs = Vec::with_capacity(participants.len());
+            for (_, operator) in &participants {
+                let key = usize::try_from(*operator).ok().and_then(|i| all.get(i));
+                refs.push(key.ok_or(BlockProcessingError::UnknownOperator(*operator))?);
+            }
+            return SignatureSet::multiple_pubkeys(signature, &refs, message.0)
+                .map_err(BlockProcessingError::InvalidPublicKey);
+        }
+    }
     let keys = participants
         .iter()
         .map(|(_, operator)| heavy_key(state, *operator, cache))
         .collect::<Result<Vec<_>, _>>()?;
     let refs: Vec<&PublicKey> = keys.iter().collect();
-    let domain =
-        get_domain(state, DOMAIN_SSF_VOTE, compute_epoch_at_slot(aggregate.data.slot, spec));
-    let message = compute_signing_root(&aggregate.data, domain);
-    SignatureSet::multiple_pubkeys(signature(&aggregate.signature)?, &refs, message.0)
+    SignatureSet::multiple_pubkeys(signature, &refs, message.0)
         .map_err(BlockProcessingError::InvalidPublicKey)
 }
 
