@@ -4,12 +4,11 @@
 //! both the generator and the runner step through: LMD-GHOST over imported blocks by latest
 //! round-1 votes (`beacon/fork-choice`), as the node runs it.
 use crate::generate::light_committee::check_certificate;
-use rainbow_fork_choice::{ForkChoice, ProtoNode};
+use rainbow_fork_choice::{on_imported_block, ForkChoice};
 use rainbow_state_transition::helpers::{
     compute_epoch_at_slot, get_domain, get_seat_epoch, get_seats, SeatEpoch,
 };
 use rainbow_state_transition::per_block::{state_transition, BlockSignatureStrategy};
-use rainbow_state_transition::signature_sets::get_ssf_aggregate_participants;
 use rainbow_state_transition::{process_slots, ChainSpec, TransitionCaches};
 use rainbow_types::constants::{DOMAIN_SSF_VOTE, SSF_ROUND_JUSTIFY};
 use rainbow_types::tree_hash::TreeHash;
@@ -122,30 +121,8 @@ impl<E: EthSpec> Store<E> {
         )
         .map_err(|e| format!("{e:?}"))?;
         let root = block.message.tree_hash_root();
-        self.fork_choice
-            .on_block(ProtoNode {
-                root,
-                parent: Some(parent),
-                slot,
-                justified: state.justified_checkpoint,
-                finalized: state.finalized_checkpoint,
-            })
+        on_imported_block(&mut self.fork_choice, root, &block.message, &state, &self.spec)
             .map_err(|e| e.to_string())?;
-        for aggregate in block.message.body.ssf_aggregates.iter() {
-            if aggregate.data.round != SSF_ROUND_JUSTIFY {
-                continue;
-            }
-            if let Ok(participants) = get_ssf_aggregate_participants(&state, aggregate, &self.spec)
-            {
-                for (_, operator) in participants {
-                    let _ = self.fork_choice.on_vote(
-                        operator,
-                        aggregate.data.slot,
-                        aggregate.data.head_root,
-                    );
-                }
-            }
-        }
         self.states.insert(root, state);
         self.update_head()
     }

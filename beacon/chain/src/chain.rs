@@ -2,15 +2,13 @@
 use crate::errors::{BlockError, ChainError};
 use crate::pools::OperationPools;
 use rainbow_execution::{AddressIndex, Mempool, MempoolConfig, ReadLedger};
-use rainbow_fork_choice::{ForkChoice, ProtoNode};
+use rainbow_fork_choice::{on_imported_block, ForkChoice};
 use rainbow_state_transition::helpers::{compute_epoch_at_slot, get_seats, SeatEpoch};
-use rainbow_state_transition::signature_sets::get_ssf_aggregate_participants;
 use rainbow_state_transition::{
     process_slots, state_transition, BlockOutcome, BlockSignatureStrategy, ChainSpec,
     TransitionCaches,
 };
 use rainbow_store::{Batch, BeaconStore, Column, StoredMeta};
-use rainbow_types::constants::SSF_ROUND_JUSTIFY;
 use rainbow_types::tree_hash::TreeHash;
 use rainbow_types::{
     BeaconState, Checkpoint, EthSpec, Gwei, HeavyOperatorIndex, Root, SignedBeaconBlock, Slot,
@@ -326,29 +324,11 @@ impl<E: EthSpec> BeaconChain<E> {
         if compute_epoch_at_slot(slot, &self.spec) != parent_epoch {
             BeaconStore::put_state(&mut batch, root, &state);
         }
-        self.fork_choice
-            .on_block(ProtoNode {
-                root,
-                parent: Some(parent),
-                slot,
-                justified: state.justified_checkpoint,
-                finalized: state.finalized_checkpoint,
-            })
-            .map_err(ChainError::from)?;
-        for aggregate in block.message.body.ssf_aggregates.iter() {
-            if aggregate.data.round != SSF_ROUND_JUSTIFY {
-                continue;
-            }
-            if let Ok(participants) = get_ssf_aggregate_participants(&state, aggregate, &self.spec)
-            {
-                for (_, operator) in participants {
-                    self.apply_fork_choice_vote(
-                        operator,
-                        aggregate.data.slot,
-                        aggregate.data.head_root,
-                    );
-                }
-            }
+        let refused =
+            on_imported_block(&mut self.fork_choice, root, &block.message, &state, &self.spec)
+                .map_err(ChainError::from)?;
+        if refused > 0 {
+            debug!(%root, refused, "block's round-1 votes not counted by fork choice");
         }
         self.states.insert(root, state);
         let old_head = self.head_root;

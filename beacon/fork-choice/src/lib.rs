@@ -15,6 +15,9 @@
     )
 )]
 
+mod import;
+
+pub use import::on_imported_block;
 use rainbow_types::{Checkpoint, Gwei, HeavyOperatorIndex, Root, Slot};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
