@@ -2,10 +2,11 @@
 //! a sufficiently higher gas price, and bounds per sender and in total. It is local policy, not
 //! consensus: nothing here decides validity of a block.
 use crate::{
-    compute_transaction_hash, decode_transaction, recover_sender, AccountView, TransactionInvalid,
+    compute_transaction_hash, decode_transaction, get_transaction_gas, get_transaction_value,
+    recover_sender, AccountView, TransactionInvalid,
 };
 use alloy_primitives::Address;
-use rainbow_types::{Hash256, Transaction};
+use rainbow_types::{Gwei, Hash256, Transaction};
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,10 @@ pub enum MempoolError {
     NonceTooLow { expected: u64, got: u64 },
     #[error("nonce {got} is more than {max_ahead} ahead of the account's next nonce {expected}")]
     NonceTooFarAhead { expected: u64, got: u64, max_ahead: usize },
+    #[error(
+        "sender {sender} holds {available} Gwei; the transaction needs {required} (fee + value)"
+    )]
+    InsufficientBalance { sender: Address, required: Gwei, available: Gwei },
     #[error("gas price {got} is below the pool's minimum {min}")]
     Underpriced { min: u64, got: u64 },
     #[error("replacing a transaction needs gas price ≥ {required}, got {got}")]
@@ -140,6 +145,16 @@ impl Mempool {
                 got: message.nonce,
                 max_ahead: self.config.max_per_sender,
             });
+        }
+        // Each transaction alone must be payable from the head balance (as execution checks it):
+        // a pool never holds what no block could run, such as a forged signature's "sender".
+        let fee = get_transaction_gas(&message.action).checked_mul(message.gas_price);
+        let required = fee
+            .and_then(|fee| fee.checked_add(get_transaction_value(&message.action)))
+            .ok_or(MempoolError::Invalid(TransactionInvalid::Overflow))?;
+        let available = view.account(&sender).balance;
+        if required > available {
+            return Err(MempoolError::InsufficientBalance { sender, required, available });
         }
         let pooled = Pooled { transaction, tx_hash, gas_price: message.gas_price };
 
