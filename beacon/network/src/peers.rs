@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 pub const INITIAL_SCORE: i64 = 0;
 /// Subtracted for a gossip message that does not decode or that the node rejects.
 pub const INVALID_MESSAGE_PENALTY: i64 = 20;
-/// Subtracted for a malformed or out-of-bounds request.
+/// Subtracted for a well-formed request out of bounds (a `blocks_by_range` count of 0 or
+/// above 64); a request that does not decode costs [`INVALID_MESSAGE_PENALTY`].
 pub const BAD_REQUEST_PENALTY: i64 = 10;
 /// Subtracted for a sync response out of range or order, or holding an invalid block.
 pub const BAD_SYNC_RESPONSE_PENALTY: i64 = 50;

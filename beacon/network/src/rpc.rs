@@ -103,9 +103,13 @@ pub fn decode_payload(input: &mut &[u8]) -> io::Result<Vec<u8>> {
     if len > MAX_CHUNK_SIZE {
         return Err(invalid(format!("chunk of {len} bytes exceeds {MAX_CHUNK_SIZE}")));
     }
-    let mut payload = vec![0u8; len];
-    let mut decoder = snap::read::FrameDecoder::new(&mut *input);
-    decoder.read_exact(&mut payload).map_err(|e| invalid(format!("snappy: {e}")))?;
+    // Grow with what actually decompresses: a length prefix alone must not make us allocate.
+    let mut payload = Vec::with_capacity(len.min(64 * 1024));
+    let mut decoder = snap::read::FrameDecoder::new(&mut *input).take(len as u64);
+    decoder.read_to_end(&mut payload).map_err(|e| invalid(format!("snappy: {e}")))?;
+    if payload.len() != len {
+        return Err(invalid(format!("chunk ended after {} of {len} bytes", payload.len())));
+    }
     Ok(payload)
 }
 

@@ -83,6 +83,7 @@ type Reply<E> = oneshot::Sender<Result<RpcResponse<E>, String>>;
 #[derive(Debug)]
 enum Command<E: EthSpec> {
     Publish(PubsubMessage<E>),
+    PublishRaw { kind: GossipKind, data: Vec<u8> },
     Report { message_id: MessageId, peer: PeerId, outcome: GossipOutcome },
     Request { peer: PeerId, request: RpcRequest, reply: Reply<E> },
     Respond { channel: ResponseChannel<E>, response: RpcResponse<E> },
@@ -103,6 +104,12 @@ impl<E: EthSpec> NetworkHandle<E> {
     /// Gossips a message we made or validated ourselves.
     pub fn publish(&self, message: PubsubMessage<E>) {
         let _ = self.commands.send(Command::Publish(message));
+    }
+
+    /// Gossips bytes as they are on `kind`'s topic, valid or not. Only `rainbow adversary`
+    /// (hostile-peer tests) sends what it did not encode; a node never does.
+    pub fn publish_raw(&self, kind: GossipKind, data: Vec<u8>) {
+        let _ = self.commands.send(Command::PublishRaw { kind, data });
     }
 
     /// The node's verdict on a gossip message: forwarded only when accepted.
@@ -314,6 +321,12 @@ impl<E: EthSpec> Service<E> {
                     debug!(kind = message.kind().name(), error = %e, "publish failed");
                 }
             }
+            Command::PublishRaw { kind, data } => {
+                let topic = IdentTopic::new(kind.topic(self.fork_digest));
+                if let Err(e) = self.swarm.behaviour_mut().gossipsub.publish(topic, data) {
+                    debug!(kind = kind.name(), error = %e, "publish failed");
+                }
+            }
             Command::Report { message_id, peer, outcome } => {
                 let acceptance = match &outcome {
                     GossipOutcome::Accept => MessageAcceptance::Accept,
@@ -371,6 +384,15 @@ impl<E: EthSpec> Service<E> {
                 }
             },
             rr::Event::OutboundFailure { peer, request_id, error, .. } => {
+                if let rr::OutboundFailure::Io(e) = &error {
+                    if e.kind() == std::io::ErrorKind::InvalidData {
+                        self.penalize(
+                            peer,
+                            INVALID_MESSAGE_PENALTY,
+                            &format!("malformed response: {e}"),
+                        );
+                    }
+                }
                 if let Some(reply) = self.pending.remove(&(method, request_id)) {
                     let _ = reply.send(Err(format!("request to {peer} failed: {error}")));
                 }

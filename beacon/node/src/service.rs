@@ -262,7 +262,7 @@ fn topic_name<E: EthSpec>(m: &PubsubMessage<E>) -> &'static str {
 }
 
 impl<E: EthSpec> Node<E> {
-    fn current_slot(&self) -> Slot {
+    pub(crate) fn current_slot(&self) -> Slot {
         self.clock.current_slot()
     }
 

@@ -70,6 +70,16 @@ impl<E: EthSpec> Node<E> {
             self.network.penalize(peer, peers::WRONG_CHAIN_PENALTY, "different fork digest");
             return;
         }
+        // One slot of clock disparity; a head further ahead than that cannot exist yet, and
+        // syncing toward it would only ask the liar for ranges without end.
+        if status.head_slot > self.current_slot().saturating_add(1) {
+            self.network.penalize(
+                peer,
+                peers::BAD_SYNC_RESPONSE_PENALTY,
+                "status claims a head slot in the future",
+            );
+            return;
+        }
         self.network.set_peer_status(&peer, status);
         self.sync.peers.insert(peer, status);
         let behind = {
@@ -141,6 +151,16 @@ impl<E: EthSpec> Node<E> {
                     match self.import(block, "sync") {
                         Ok(()) => imported += 1,
                         Err(BlockError::AlreadyKnown(_) | BlockError::BeforeFinalized { .. }) => {}
+                        // The range starts after our finalized block (or after the last block
+                        // it sent): every block in it must descend from one we hold.
+                        Err(e @ BlockError::UnknownParent { .. }) => {
+                            self.network.penalize(
+                                peer,
+                                peers::BAD_SYNC_RESPONSE_PENALTY,
+                                format!("range response does not connect to our chain: {e}"),
+                            );
+                            return;
+                        }
                         Err(e) if e.is_invalid() => {
                             self.network.penalize(
                                 peer,
