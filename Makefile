@@ -3,12 +3,13 @@
 CARGO ?= cargo
 CARGO_FLAGS ?= --locked
 
-.PHONY: test lint fmt build release clippy devnet bench bench-light vectors general-vectors
+.PHONY: test lint fmt build release clippy devnet bench bench-light vectors general-vectors fuzz fuzz-seeds fuzz-cmin
 
-## test: build everything and run every test (what CI runs).
+## test: build everything and run every test (what CI runs). RUST_BACKTRACE=1 so that a panic
+## anywhere, in a test or in a node a process test starts, prints where it happened.
 test:
-	$(CARGO) test $(CARGO_FLAGS) --workspace --all-targets
-	$(CARGO) test $(CARGO_FLAGS) --workspace --doc
+	RUST_BACKTRACE=1 $(CARGO) test $(CARGO_FLAGS) --workspace --all-targets
+	RUST_BACKTRACE=1 $(CARGO) test $(CARGO_FLAGS) --workspace --doc
 
 ## lint: formatting check and clippy with warnings as errors.
 lint:
@@ -68,3 +69,46 @@ general-vectors:
 	target/py-venv/bin/pip install --quiet -r scripts/spec-tests/requirements.txt
 	rm -rf spec-tests/general
 	target/py-venv/bin/python scripts/spec-tests/gen_general_vectors.py --out spec-tests/general
+
+## fuzz: install cargo-fuzz (pinned, into target/tools) and run every fuzz target for
+## FUZZ_SECONDS (default 60) each, starting from the committed corpus fuzz/corpus/<target>.
+## New inputs go to target/fuzz-corpus/<target>, crashes to target/fuzz-artifacts/<target>
+## (copy a crash to fuzz/regressions/<target>/ once fixed: `make test` replays it). Builds on
+## the stable toolchain without a sanitizer; FUZZ_SANITIZER=address adds ASan (it sets
+## RUSTC_BOOTSTRAP=1, as sanitizers are unstable). FUZZ_TARGETS picks targets. docs/fuzzing.md.
+CARGO_FUZZ_VERSION ?= 0.13.2
+CARGO_FUZZ := target/tools/bin/cargo-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= gossip block_import transaction staking_request rpc http
+FUZZ_SANITIZER ?= none
+FUZZ_RUN = $(if $(filter none,$(FUZZ_SANITIZER)),,RUSTC_BOOTSTRAP=1) $(CARGO_FUZZ) fuzz
+FUZZ_FLAGS = --fuzz-dir fuzz --features libfuzzer --target-dir target/fuzz -s $(FUZZ_SANITIZER)
+
+$(CARGO_FUZZ):
+	$(CARGO) install --locked --root target/tools --version $(CARGO_FUZZ_VERSION) cargo-fuzz
+
+fuzz: $(CARGO_FUZZ)
+	$(FUZZ_RUN) build $(FUZZ_FLAGS)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p target/fuzz-corpus/$$t target/fuzz-artifacts/$$t; \
+		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+		if ! $(FUZZ_RUN) run $(FUZZ_FLAGS) $$t target/fuzz-corpus/$$t fuzz/corpus/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
+			-artifact_prefix=target/fuzz-artifacts/$$t/ > target/fuzz-artifacts/$$t.log 2>&1; then \
+			tail -n 60 target/fuzz-artifacts/$$t.log; \
+			echo "fuzz target $$t failed: the input is in target/fuzz-artifacts/$$t/"; exit 1; \
+		fi; \
+		grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb)" target/fuzz-artifacts/$$t.log || tail -n 5 target/fuzz-artifacts/$$t.log; \
+	done
+	@echo "fuzzing done: no crash (new corpus inputs in target/fuzz-corpus; make fuzz-cmin keeps them)"
+
+## fuzz-seeds: (re)write the seed inputs (valid messages from the fuzz fixture) to fuzz/corpus.
+fuzz-seeds:
+	$(CARGO) run $(CARGO_FLAGS) -p rainbow-fuzz --example seeds -- fuzz/corpus
+
+## fuzz-cmin: merge target/fuzz-corpus into fuzz/corpus, keeping only inputs that add coverage.
+fuzz-cmin: $(CARGO_FUZZ)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p target/fuzz-corpus/$$t; \
+		$(FUZZ_RUN) run $(FUZZ_FLAGS) $$t fuzz/corpus/$$t target/fuzz-corpus/$$t -- -merge=1 2>&1 | tail -n 2; \
+	done

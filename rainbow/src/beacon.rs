@@ -168,7 +168,7 @@ pub fn load_keys(spec: &str, password_file: Option<&Path>) -> anyhow::Result<Key
     Ok(keys)
 }
 
-fn load_config(args: &ChainArgs) -> anyhow::Result<ChainConfig> {
+pub(crate) fn load_config(args: &ChainArgs) -> anyhow::Result<ChainConfig> {
     match &args.config {
         None => Ok(ChainConfig::minimal()),
         Some(path) => {
@@ -180,7 +180,7 @@ fn load_config(args: &ChainArgs) -> anyhow::Result<ChainConfig> {
     }
 }
 
-fn load_genesis<E: EthSpec>(
+pub(crate) fn load_genesis<E: EthSpec>(
     args: &ChainArgs,
     config: ChainConfig,
 ) -> anyhow::Result<(BeaconState<E>, ChainSpec)> {

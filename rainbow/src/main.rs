@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::process::ExitCode;
 
+mod adversary;
 mod beacon;
 mod devnet;
 mod genesis;
@@ -42,6 +43,9 @@ enum Command {
     /// Sign and submit a transaction (transfer, delegation, light deposit, operator actions) to
     /// a beacon node, wait for inclusion and print the outcome.
     Tx(tx::TxArgs),
+    /// A hostile peer: invalid signatures, malformed and oversized gossip, floods and bogus
+    /// sync answers against one node, one JSON line per attack (docs/robustness.md).
+    Adversary(adversary::AdversaryArgs),
     /// Keys: deterministic interop keys and EIP-2335 keystores.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Devnet(args) => devnet::run(args),
         Command::TxSpammer(args) => tx::spam(args),
         Command::Keys(command) => keys::run(command),
+        Command::Adversary(args) => adversary::run(args),
         Command::SpecTests(command) => spec_tests::run(command),
     };
     match result {

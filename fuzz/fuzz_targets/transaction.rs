@@ -1,0 +1,3 @@
+//! libFuzzer entry for [`rainbow_fuzz::transaction`] (docs/fuzzing.md).
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| rainbow_fuzz::transaction(data));
