@@ -2,146 +2,15 @@
 //! every slot with certificate-gated blocks; a node started late syncs to the head; a node
 //! killed with SIGKILL and restarted keeps its finalized chain and catches up. Everything is
 //! checked through the nodes' HTTP APIs.
+mod common;
+use common::node::{get, get_raw, request, Node};
+use common::rainbow;
 use serde_json::Value;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::net::TcpStream;
+use std::time::Duration;
 
 const SLOT_MS: u64 = 1000;
-
-fn rainbow() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_rainbow"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// `GET path` on the node's API; `None` when it does not answer (yet).
-fn get(port: u16, path: &str) -> Option<(u16, Value)> {
-    let (status, body) = get_raw(port, path)?;
-    Some((status, serde_json::from_str(&body).unwrap_or(Value::Null)))
-}
-
-fn get_raw(port: u16, path: &str) -> Option<(u16, String)> {
-    request(port, "GET", path, "")
-}
-
-fn request(port: u16, method: &str, path: &str, body: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let status: u16 = response.split_whitespace().nth(1)?.parse().ok()?;
-    let body = response.split_once("\r\n\r\n")?.1;
-    Some((status, body.to_string()))
-}
-
-struct Node {
-    name: &'static str,
-    child: Option<Child>,
-    http: u16,
-    p2p: u16,
-    datadir: PathBuf,
-    log: PathBuf,
-}
-
-impl Node {
-    fn start(name: &'static str, dir: &Path, keys: Option<&str>, peers: &[u16]) -> Node {
-        let mut node = Node {
-            name,
-            child: None,
-            http: free_port(),
-            p2p: free_port(),
-            datadir: dir.join(name),
-            log: dir.join(format!("{name}.log")),
-        };
-        node.spawn(dir, keys, peers);
-        node
-    }
-
-    fn spawn(&mut self, dir: &Path, keys: Option<&str>, peers: &[u16]) {
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
-        let mut cmd = rainbow();
-        cmd.args(["beacon", "--genesis"])
-            .arg(dir.join("genesis.yaml"))
-            .arg("--config")
-            .arg(dir.join("config.yaml"))
-            .arg("--datadir")
-            .arg(&self.datadir)
-            .args([
-                "--port",
-                &self.p2p.to_string(),
-                "--http-port",
-                &self.http.to_string(),
-                "--metrics",
-            ])
-            .stdout(Stdio::null())
-            .stderr(log);
-        if let Some(keys) = keys {
-            cmd.args(["--keys", keys]);
-        }
-        if !peers.is_empty() {
-            let peers: Vec<String> =
-                peers.iter().map(|p| format!("/ip4/127.0.0.1/tcp/{p}")).collect();
-            cmd.args(["--peers", &peers.join(",")]);
-        }
-        self.child = Some(cmd.spawn().unwrap());
-    }
-
-    fn status(&self) -> Option<Value> {
-        get(self.http, "/rainbow/v0/status").map(|(_, v)| v["data"].clone())
-    }
-
-    fn slot_of(&self, field: &str) -> u64 {
-        self.status().and_then(|s| s[field].as_u64()).unwrap_or(0)
-    }
-
-    /// Waits until `check` holds, or fails with the node's log tail.
-    fn wait(&self, what: &str, timeout: Duration, check: impl Fn(&Node) -> bool) {
-        let start = Instant::now();
-        while start.elapsed() < timeout {
-            if check(self) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let tail: Vec<&str> = log.lines().rev().take(30).collect();
-        panic!(
-            "{}: timed out waiting for {what}; status {:?}\n{}",
-            self.name,
-            self.status(),
-            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-        );
-    }
-
-    fn sigkill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            child.kill().unwrap(); // SIGKILL on Unix
-            child.wait().unwrap();
-        }
-    }
-
-    fn root_at(&self, slot: u64) -> Option<String> {
-        let (code, v) = get(self.http, &format!("/eth/v1/beacon/headers/{slot}"))?;
-        (code == 200).then(|| v["data"]["root"].as_str().unwrap_or_default().to_string())
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        self.sigkill();
-    }
-}
 
 #[test]
 fn three_nodes_finalize_a_late_joiner_syncs_and_a_killed_node_recovers() {
@@ -185,6 +54,11 @@ fn three_nodes_finalize_a_late_joiner_syncs_and_a_killed_node_recovers() {
         "{metrics}"
     );
 
+    // The API (and /metrics on it) binds loopback unless --http-address says otherwise.
+    let log = std::fs::read_to_string(&a.log).unwrap();
+    let line = log.lines().find(|l| l.contains("HTTP API listening")).expect("the API's line");
+    assert!(line.contains(&format!("address=127.0.0.1:{}", a.http)), "{line}");
+
     // Bad requests get a 4xx with a message, never a crash.
     for (path, code) in [
         ("/eth/v1/beacon/headers/notaslot", 400),
@@ -193,13 +67,27 @@ fn three_nodes_finalize_a_late_joiner_syncs_and_a_killed_node_recovers() {
         ("/rainbow/v0/accounts/0x12", 400),
         ("/rainbow/v0/light_committee/x", 400),
         ("/eth/v1/events?topics=bogus", 400),
+        ("/eth/v1/events?topics=", 400),
+        ("/rainbow/v0/light_committee/18446744073709551616", 400),
+        ("/rainbow/v0/light_committee/-1", 400),
+        ("/rainbow/v0/inclusion_lists/1e3", 400),
+        ("/rainbow/v0/transactions/0xzz", 400),
+        ("/eth/v1/beacon/headers/0x0000000000000000000000000000000000000000000000000000000000000000", 404),
+        ("/eth/v1/beacon/states/nonsense/finality_checkpoints", 400),
         ("/no/such/route", 404),
     ] {
         let (got, body) = get_raw(a.http, path).unwrap();
         assert_eq!(got, code, "{path}: {body}");
         assert!(body.contains("\"message\""), "{path}: {body}");
     }
-    for body in ["{", "{\"transaction\": \"zz\"}", "{\"transaction\": \"0x00\"}"] {
+    for body in [
+        "{",
+        "{\"transaction\": \"zz\"}",
+        "{\"transaction\": \"0x00\"}",
+        "[]",
+        "{\"transaction\": 7}",
+        "{\"transaction\": \"0x00\", \"extra\": 1}",
+    ] {
         let (got, text) = request(a.http, "POST", "/rainbow/v0/transactions", body).unwrap();
         assert_eq!(got, 400, "{body}: {text}");
     }
@@ -305,4 +193,7 @@ fn three_nodes_finalize_a_late_joiner_syncs_and_a_killed_node_recovers() {
     a.wait("finality going on with b back", slots * 30, |n| {
         n.slot_of("finalized_slot") >= target + 2
     });
+    for node in [&a, &b, &c, &late] {
+        node.assert_no_panic();
+    }
 }

@@ -317,6 +317,10 @@ async fn events<E: EthSpec>(
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .collect();
+    if wanted.is_empty() {
+        // A stream that can never deliver anything is a mistake, not a subscription.
+        return Err(bad_request(format!("name at least one topic of {}", TOPICS.join(", "))));
+    }
     if let Some(bad) = wanted.iter().find(|t| !TOPICS.contains(&t.as_str())) {
         return Err(bad_request(format!(
             "unknown topic {bad:?}; topics are {}",

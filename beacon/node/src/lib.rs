@@ -1,6 +1,14 @@
 //! The beacon node (docs/beacon-node.md): tokio services wiring the chain to the network, the
 //! slot timer that runs the duties of the keys the node holds, range sync, the HTTP API with
 //! server-sent events, and Prometheus metrics (docs/metrics.md).
+//!
+//! Nothing here may panic on what a peer or a client sends (docs/robustness.md): outside tests
+//! the crate denies unwrap, expect, panic and indexing. Arithmetic is not denied here (counters
+//! and timings, no consensus value is computed in this crate).
+#![cfg_attr(
+    not(test),
+    deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod api;
 mod api_light;

@@ -61,25 +61,25 @@ impl Metrics {
 
     pub fn render(&self) -> String {
         let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        let values: [(usize, String); 14] = [
-            (0, get(&self.current_slot).to_string()),
-            (1, get(&self.head_slot).to_string()),
-            (2, get(&self.justified_slot).to_string()),
-            (3, get(&self.finalized_slot).to_string()),
-            (4, get(&self.peers).to_string()),
-            (5, get(&self.blocks_imported).to_string()),
-            (6, get(&self.blocks_rejected).to_string()),
-            (7, get(&self.blocks_proposed).to_string()),
-            (8, get(&self.slots_without_block_proposal).to_string()),
-            (9, format!("{:.6}", get(&self.block_import_micros) as f64 / 1e6)),
-            (10, get(&self.votes_published).to_string()),
-            (11, get(&self.light_certificates_made).to_string()),
-            (12, get(&self.mempool_transactions).to_string()),
-            (13, get(&self.sync_blocks).to_string()),
+        // In METRICS order; the gossip counter (METRICS[14]) follows with its labels.
+        let values: [String; 14] = [
+            get(&self.current_slot).to_string(),
+            get(&self.head_slot).to_string(),
+            get(&self.justified_slot).to_string(),
+            get(&self.finalized_slot).to_string(),
+            get(&self.peers).to_string(),
+            get(&self.blocks_imported).to_string(),
+            get(&self.blocks_rejected).to_string(),
+            get(&self.blocks_proposed).to_string(),
+            get(&self.slots_without_block_proposal).to_string(),
+            format!("{:.6}", get(&self.block_import_micros) as f64 / 1e6),
+            get(&self.votes_published).to_string(),
+            get(&self.light_certificates_made).to_string(),
+            get(&self.mempool_transactions).to_string(),
+            get(&self.sync_blocks).to_string(),
         ];
         let mut out = String::new();
-        for (i, value) in values {
-            let (name, kind, help) = METRICS[i];
+        for ((name, kind, help), value) in METRICS.iter().zip(values) {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
         }
         let (name, kind, help) = METRICS[14];

@@ -1,6 +1,7 @@
 //! Helpers the process tests share: the binary, free loopback ports, a JSON GET on a node's API,
 //! and a child process killed when dropped.
 #![allow(dead_code)]
+pub mod node;
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
