@@ -46,6 +46,15 @@ fn malformed_points_are_rejected_with_a_reason() {
 }
 
 #[test]
+fn the_default_point_is_the_infinity_signature() {
+    let inf = Signature::infinity();
+    assert_eq!(inf.serialize(), INFINITY_SIGNATURE);
+    assert!(inf.is_infinity());
+    assert_eq!(Signature::deserialize(&INFINITY_SIGNATURE).unwrap().serialize(), inf.serialize());
+    assert!(!keypairs(1)[0].sk.sign(b"m").is_infinity());
+}
+
+#[test]
 fn fast_aggregate_verify_and_its_eth_variant() {
     let kps = keypairs(3);
     let msg = [7u8; 32];
