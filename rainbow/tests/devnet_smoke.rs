@@ -1,6 +1,7 @@
 //! `rainbow devnet` smoke run (issue 8): a short devnet of real processes on the minimal preset
 //! with 1-second slots finalizes every slot with certificate-gated blocks, writes its report and
-//! stops every process it started.
+//! stops every process it started; no process's log shows a panic.
+mod common;
 use serde_json::Value;
 use std::process::Command;
 
@@ -50,4 +51,5 @@ fn a_short_devnet_finalizes_with_certificates_and_reports() {
         .filter(|c| c.contains(&needle))
         .collect();
     assert!(left.is_empty(), "processes left behind: {left:?}");
+    common::assert_no_panic_in_logs(&out_dir);
 }

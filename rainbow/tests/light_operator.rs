@@ -203,4 +203,5 @@ fn light_client_duties_land_and_a_restart_never_double_signs() {
     let text = String::from_utf8_lossy(&st.stdout);
     assert!(text.contains("operator:     #1"), "{text}");
     assert!(text.contains("penalties:    none since registration"), "{text}");
+    common::assert_no_panic_in_logs(d);
 }

@@ -113,4 +113,5 @@ fn tx_commands_submit_wait_and_report() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    common::assert_no_panic_in_logs(dir.path());
 }

@@ -302,6 +302,16 @@ impl<E: EthSpec> Service<E> {
         }
     }
 
+    /// Scores `peer` down when `error` is the codec's verdict on bytes it sent (`InvalidData`),
+    /// not a timeout or a closed stream; `true` when it did.
+    fn penalize_malformed(&mut self, peer: PeerId, error: &std::io::Error, what: &str) -> bool {
+        if error.kind() != std::io::ErrorKind::InvalidData {
+            return false;
+        }
+        self.penalize(peer, INVALID_MESSAGE_PENALTY, &format!("malformed {what}: {error}"));
+        true
+    }
+
     fn rr(&mut self, method: Method) -> &mut rr::Behaviour<RpcCodec<E>> {
         let b = self.swarm.behaviour_mut();
         match method {
@@ -385,13 +395,7 @@ impl<E: EthSpec> Service<E> {
             },
             rr::Event::OutboundFailure { peer, request_id, error, .. } => {
                 if let rr::OutboundFailure::Io(e) = &error {
-                    if e.kind() == std::io::ErrorKind::InvalidData {
-                        self.penalize(
-                            peer,
-                            INVALID_MESSAGE_PENALTY,
-                            &format!("malformed response: {e}"),
-                        );
-                    }
+                    self.penalize_malformed(peer, e, "response");
                 }
                 if let Some(reply) = self.pending.remove(&(method, request_id)) {
                     let _ = reply.send(Err(format!("request to {peer} failed: {error}")));
@@ -399,12 +403,7 @@ impl<E: EthSpec> Service<E> {
             }
             rr::Event::InboundFailure { peer, error, .. } => {
                 if let rr::InboundFailure::Io(e) = &error {
-                    if e.kind() == std::io::ErrorKind::InvalidData {
-                        self.penalize(
-                            peer,
-                            INVALID_MESSAGE_PENALTY,
-                            &format!("malformed request: {e}"),
-                        );
+                    if self.penalize_malformed(peer, e, "request") {
                         return;
                     }
                 }

@@ -33,3 +33,23 @@ impl Drop for Killed {
         let _ = self.0.wait();
     }
 }
+
+/// Fails the test if a `*.log` file under `dir` (searched recursively) shows a panic: Rust prints
+/// "panicked at" for every panic, on any thread, caught or not. `make test` sets
+/// RUST_BACKTRACE=1, which the processes a test starts inherit, so a trace follows it.
+pub fn assert_no_panic_in_logs(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        if path.is_dir() {
+            assert_no_panic_in_logs(&path);
+        } else if path.extension().is_some_and(|e| e == "log") {
+            let log = std::fs::read_to_string(&path).unwrap_or_default();
+            if let Some(line) = log.lines().position(|l| l.contains("panicked at")) {
+                let context: Vec<&str> =
+                    log.lines().skip(line.saturating_sub(2)).take(20).collect();
+                panic!("{} shows a panic:\n{}", path.display(), context.join("\n"));
+            }
+        }
+    }
+}

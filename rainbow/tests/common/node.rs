@@ -133,8 +133,7 @@ impl Node {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    /// Fails the test if the node's log shows a panic: Rust prints "panicked at" for every panic,
-    /// on any thread, caught or not (nodes run with RUST_BACKTRACE=1, so a trace follows).
+    /// Fails the test if the node's log shows a panic (see [`super::assert_no_panic_in_logs`]).
     pub fn assert_no_panic(&self) {
         let log = self.log_text();
         if let Some(line) = log.lines().position(|l| l.contains("panicked at")) {
