@@ -50,8 +50,13 @@ pub enum Attack {
 
 #[derive(Debug, Args)]
 pub struct AdversaryArgs {
-    #[command(flatten)]
-    pub chain: ChainArgs,
+    /// The chain's genesis file (as `rainbow genesis` wrote it for the node under attack).
+    #[arg(long)]
+    pub genesis: std::path::PathBuf,
+    /// The chain's configuration (YAML); the slot duration sets the adversary's clock. Default:
+    /// the minimal preset's configuration.
+    #[arg(long)]
+    pub config: Option<std::path::PathBuf>,
     /// The node to attack (its libp2p address, e.g. /ip4/127.0.0.1/tcp/9000).
     #[arg(long)]
     pub peer: Multiaddr,
@@ -66,9 +71,18 @@ pub struct AdversaryArgs {
     pub wait: u64,
 }
 
+/// The chain files as the node's loaders take them (the adversary keeps no datadir).
+fn chain_args(args: &AdversaryArgs) -> ChainArgs {
+    ChainArgs {
+        datadir: std::path::PathBuf::new(),
+        genesis: args.genesis.clone(),
+        config: args.config.clone(),
+    }
+}
+
 pub fn run(args: AdversaryArgs) -> anyhow::Result<()> {
     crate::beacon::init_logging(crate::beacon::LogFormat::Human, "warn")?;
-    let config = load_config(&args.chain)?;
+    let config = load_config(&chain_args(&args))?;
     match config.preset_base {
         PresetBase::Minimal => start::<MinimalEthSpec>(args, config),
         PresetBase::Mainnet => start::<MainnetEthSpec>(args, config),
@@ -76,7 +90,7 @@ pub fn run(args: AdversaryArgs) -> anyhow::Result<()> {
 }
 
 fn start<E: EthSpec>(args: AdversaryArgs, config: ChainConfig) -> anyhow::Result<()> {
-    let (genesis, spec) = load_genesis::<E>(&args.chain, config)?;
+    let (genesis, spec) = load_genesis::<E>(&chain_args(&args), config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let attacks = if args.attack.is_empty() {
         vec![
