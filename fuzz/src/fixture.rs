@@ -53,7 +53,7 @@ fn open(state: &BeaconState<E>, spec: &ChainSpec) -> BeaconChain<E> {
         .expect("a chain opens on a fresh memory store")
 }
 
-/// The execution interop key of the first funded account.
+/// The execution interop key of funded account `i` (after the operators' keys).
 pub fn account_key(i: u64) -> u64 {
     HEAVY + LIGHT + i
 }
