@@ -34,7 +34,8 @@ pub const TARGETS: [&str; 6] =
 
 /// The most blocks a `blocks_by_range` request asks for or is answered with (the node's bound
 /// and its sync batch).
-const MAX_BLOCKS_BY_RANGE: u64 = 64;
+const MAX_BLOCKS_BY_RANGE: u64 =
+    <rainbow_types::MaxRequestBlocks as rainbow_types::typenum::Unsigned>::U64;
 
 static FIXTURE: OnceLock<Fixture> = OnceLock::new();
 

@@ -1,7 +1,8 @@
 //! Executing transactions and payloads (docs/spec/execution.md#execution).
 use crate::{
-    compute_transaction_hash, decode_transaction, get_transaction_gas, get_transaction_value,
-    recover_sender, AccountStore, LedgerError, PayloadInvalid, SenderCache, TransactionInvalid,
+    compute_transaction_hash, decode_transaction, get_transaction_cost, get_transaction_gas,
+    get_transaction_value, recover_sender, AccountStore, LedgerError, PayloadInvalid, SenderCache,
+    TransactionInvalid,
 };
 use alloy_primitives::Address;
 use rainbow_types::{
@@ -75,9 +76,8 @@ pub fn execute_transaction_with<S: AccountStore>(
             got: message.nonce,
         });
     }
-    let fee = gas.checked_mul(message.gas_price).ok_or(TransactionInvalid::Overflow)?;
+    let (fee, required) = get_transaction_cost(&message)?;
     let value = get_transaction_value(&message.action);
-    let required = fee.checked_add(value).ok_or(TransactionInvalid::Overflow)?;
     if account.balance < required {
         return Err(TransactionInvalid::InsufficientBalance {
             sender,

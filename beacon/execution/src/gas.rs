@@ -1,6 +1,7 @@
 //! Fixed gas and value per transaction kind (docs/spec/execution.md#gas-and-value).
+use crate::TransactionInvalid;
 use rainbow_types::constants::{GAS_OPERATOR_REGISTRATION, GAS_STAKING_ACTION, GAS_TRANSFER};
-use rainbow_types::{Gwei, StakingAction, TransactionAction};
+use rainbow_types::{Gwei, StakingAction, TransactionAction, TransactionMessage};
 
 /// `get_transaction_gas(action)`: registrations cost more (they carry a BLS proof of possession to
 /// check); every other staking action costs the same; a transfer costs `GAS_TRANSFER`.
@@ -41,4 +42,19 @@ pub fn get_transaction_value(action: &TransactionAction) -> Gwei {
             | StakingAction::LightTransfer(_) => 0,
         },
     }
+}
+
+/// What a transaction debits from its sender: `(fee, fee + value)`, with
+/// `fee = get_transaction_gas · gas_price`. Execution charges it; the mempool refuses a
+/// transaction whose total exceeds the sender's balance.
+pub fn get_transaction_cost(
+    message: &TransactionMessage,
+) -> Result<(Gwei, Gwei), TransactionInvalid> {
+    let fee = get_transaction_gas(&message.action)
+        .checked_mul(message.gas_price)
+        .ok_or(TransactionInvalid::Overflow)?;
+    let total = fee
+        .checked_add(get_transaction_value(&message.action))
+        .ok_or(TransactionInvalid::Overflow)?;
+    Ok((fee, total))
 }

@@ -42,7 +42,7 @@ pub use execute::{
     apply_payload, apply_payload_with, execute_payload, execute_payload_with, execute_transaction,
     execute_transaction_with, ExecutionContext, PayloadOutcome, TransactionReceipt,
 };
-pub use gas::{get_transaction_gas, get_transaction_value};
+pub use gas::{get_transaction_cost, get_transaction_gas, get_transaction_value};
 pub use inclusion_list::{is_inclusion_list_satisfied, InclusionListUnsatisfied};
 pub use keys::{interop_execution_key, ExecutionKey};
 pub use ledger::{

@@ -2,8 +2,8 @@
 //! a sufficiently higher gas price, and bounds per sender and in total. It is local policy, not
 //! consensus: nothing here decides validity of a block.
 use crate::{
-    compute_transaction_hash, decode_transaction, get_transaction_gas, get_transaction_value,
-    recover_sender, AccountView, TransactionInvalid,
+    compute_transaction_hash, decode_transaction, get_transaction_cost, recover_sender,
+    AccountView, TransactionInvalid,
 };
 use alloy_primitives::Address;
 use rainbow_types::{Gwei, Hash256, Transaction};
@@ -148,10 +148,7 @@ impl Mempool {
         }
         // Each transaction alone must be payable from the head balance (as execution checks it):
         // a pool never holds what no block could run, such as a forged signature's "sender".
-        let fee = get_transaction_gas(&message.action).checked_mul(message.gas_price);
-        let required = fee
-            .and_then(|fee| fee.checked_add(get_transaction_value(&message.action)))
-            .ok_or(MempoolError::Invalid(TransactionInvalid::Overflow))?;
+        let (_, required) = get_transaction_cost(&message).map_err(MempoolError::Invalid)?;
         let available = view.account(&sender).balance;
         if required > available {
             return Err(MempoolError::InsufficientBalance { sender, required, available });

@@ -482,7 +482,7 @@ impl<E: EthSpec> Node<E> {
                 RpcResponse::Status(self.status())
             }
             RpcRequest::BlocksByRange(r) => {
-                if r.count == 0 || r.count > 64 {
+                if r.count == 0 || r.count > crate::sync::SYNC_BATCH {
                     self.network.penalize(
                         peer,
                         rainbow_network::peers::BAD_REQUEST_PENALTY,

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use tracing::{debug, info, warn};
 
-pub const SYNC_BATCH: u64 = 64;
+/// Blocks asked per range request, and the most a peer may ask of us: `MAX_REQUEST_BLOCKS`.
+pub const SYNC_BATCH: u64 =
+    <rainbow_types::MaxRequestBlocks as rainbow_types::typenum::Unsigned>::U64;
 
 #[derive(Debug, Default)]
 pub struct SyncState {
