@@ -1,8 +1,7 @@
 //! The seam between the consensus side and an execution layer.
 use crate::{
-    build_payload_transactions, execute_payload_with, is_inclusion_list_satisfied, AccountStore,
-    AccountView, ExecutionContext, InclusionListUnsatisfied, Mempool, PayloadInvalid,
-    PayloadOutcome, SenderCache,
+    build_payload_transactions, execute_payload_with, AccountStore, AccountView, ExecutionContext,
+    Mempool, PayloadInvalid, PayloadOutcome, SenderCache,
 };
 use rainbow_types::{EthSpec, ExecutionPayload, Transaction};
 
@@ -10,11 +9,14 @@ use rainbow_types::{EthSpec, ExecutionPayload, Transaction};
 /// list inside the beacon state; an Engine API client would answer from a remote execution client
 /// and ignore the account arguments.
 pub trait ExecutionEngine<E: EthSpec> {
-    /// Executes a payload on `store`; the block is invalid if this fails.
+    /// Executes a payload on `store` and checks it against `inclusion_list` (the certified
+    /// transactions) between its last transaction and its withdrawals, as EIP-7805's
+    /// `engine_newPayload` does; the block is invalid if this fails.
     fn execute_payload<S: AccountStore>(
         &self,
         store: &mut S,
         payload: &ExecutionPayload<E>,
+        inclusion_list: &[Transaction],
         context: &ExecutionContext,
         gas_limit: u64,
         senders: Option<&SenderCache>,
@@ -30,15 +32,6 @@ pub trait ExecutionEngine<E: EthSpec> {
         gas_limit: u64,
         max_transactions: usize,
     ) -> Vec<Transaction>;
-
-    /// FOCIL's check of a payload against the certified inclusion list.
-    fn is_inclusion_list_satisfied<V: AccountView>(
-        &self,
-        post_state: &V,
-        payload: &ExecutionPayload<E>,
-        inclusion_list: &[Transaction],
-        context: &ExecutionContext,
-    ) -> Result<(), InclusionListUnsatisfied>;
 }
 
 /// The built-in ledger.
@@ -50,11 +43,12 @@ impl<E: EthSpec> ExecutionEngine<E> for BuiltinEngine {
         &self,
         store: &mut S,
         payload: &ExecutionPayload<E>,
+        inclusion_list: &[Transaction],
         context: &ExecutionContext,
         gas_limit: u64,
         senders: Option<&SenderCache>,
     ) -> Result<PayloadOutcome, PayloadInvalid> {
-        execute_payload_with(store, payload, context, gas_limit, senders)
+        execute_payload_with(store, payload, inclusion_list, context, gas_limit, senders)
     }
 
     fn build_payload_transactions<V: AccountView>(
@@ -73,23 +67,6 @@ impl<E: EthSpec> ExecutionEngine<E> for BuiltinEngine {
             context,
             gas_limit,
             max_transactions,
-        )
-    }
-
-    fn is_inclusion_list_satisfied<V: AccountView>(
-        &self,
-        post_state: &V,
-        payload: &ExecutionPayload<E>,
-        inclusion_list: &[Transaction],
-        context: &ExecutionContext,
-    ) -> Result<(), InclusionListUnsatisfied> {
-        let gas_left = payload.gas_limit.saturating_sub(payload.gas_used);
-        is_inclusion_list_satisfied(
-            post_state,
-            &payload.transactions,
-            gas_left,
-            inclusion_list,
-            context,
         )
     }
 }

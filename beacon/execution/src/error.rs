@@ -44,6 +44,10 @@ pub enum PayloadInvalid {
     GasUsedMismatch { declared: u64, actual: u64 },
     #[error("payload gas_limit {got} differs from PAYLOAD_GAS_LIMIT {expected}")]
     GasLimitMismatch { expected: u64, got: u64 },
+    /// A certified transaction is valid after the payload's last transaction, fits in the gas
+    /// left and is missing.
+    #[error(transparent)]
+    InclusionList(crate::InclusionListUnsatisfied),
     #[error("withdrawal {index} cannot be credited: {reason}")]
     Withdrawal { index: u64, reason: LedgerError },
 }

@@ -1,8 +1,8 @@
 //! Executing transactions and payloads (docs/spec/execution.md#execution).
 use crate::{
     compute_transaction_hash, decode_transaction, get_transaction_cost, get_transaction_gas,
-    get_transaction_value, recover_sender, AccountStore, LedgerError, PayloadInvalid, SenderCache,
-    TransactionInvalid,
+    get_transaction_value, is_inclusion_list_satisfied, recover_sender, AccountStore, LedgerError,
+    PayloadInvalid, SenderCache, TransactionInvalid,
 };
 use alloy_primitives::Address;
 use rainbow_types::{
@@ -128,21 +128,27 @@ pub struct PayloadOutcome {
 }
 
 /// `execute_payload`: executes every transaction in order (any invalid transaction makes the
-/// payload invalid), checks the declared gas, then credits the withdrawals. The caller checks
+/// payload invalid) and checks the declared gas; then checks the payload against `inclusion_list`
+/// (the certified transactions, empty without a certificate) on the accounts **after the last
+/// transaction and before the withdrawals**, as EIP-7805 does: a listed transaction that only a
+/// withdrawal of this payload could fund fits at no position of the payload and is excused
+/// (docs/spec/execution.md#inclusion-lists); last, it credits the withdrawals. The caller checks
 /// that the withdrawals are the expected ones and that the block carries the returned requests.
 pub fn execute_payload<S: AccountStore, E: EthSpec>(
     store: &mut S,
     payload: &ExecutionPayload<E>,
+    inclusion_list: &[Transaction],
     context: &ExecutionContext,
     gas_limit: u64,
 ) -> Result<PayloadOutcome, PayloadInvalid> {
-    execute_payload_with(store, payload, context, gas_limit, None)
+    execute_payload_with(store, payload, inclusion_list, context, gas_limit, None)
 }
 
 /// [`execute_payload`] with a sender cache.
 pub fn execute_payload_with<S: AccountStore, E: EthSpec>(
     store: &mut S,
     payload: &ExecutionPayload<E>,
+    inclusion_list: &[Transaction],
     context: &ExecutionContext,
     gas_limit: u64,
     senders: Option<&SenderCache>,
@@ -153,13 +159,17 @@ pub fn execute_payload_with<S: AccountStore, E: EthSpec>(
             got: payload.gas_limit,
         });
     }
-    let outcome = apply_payload_with(store, payload, context, gas_limit, senders)?;
+    let outcome = apply_payload_transactions(store, payload, context, gas_limit, senders)?;
     if outcome.gas_used != payload.gas_used {
         return Err(PayloadInvalid::GasUsedMismatch {
             declared: payload.gas_used,
             actual: outcome.gas_used,
         });
     }
+    let gas_left = payload.gas_limit.saturating_sub(outcome.gas_used);
+    is_inclusion_list_satisfied(store, &payload.transactions, gas_left, inclusion_list, context)
+        .map_err(PayloadInvalid::InclusionList)?;
+    apply_payload_withdrawals(store, payload)?;
     Ok(outcome)
 }
 
@@ -182,6 +192,19 @@ pub fn apply_payload_with<S: AccountStore, E: EthSpec>(
     gas_limit: u64,
     senders: Option<&SenderCache>,
 ) -> Result<PayloadOutcome, PayloadInvalid> {
+    let outcome = apply_payload_transactions(store, payload, context, gas_limit, senders)?;
+    apply_payload_withdrawals(store, payload)?;
+    Ok(outcome)
+}
+
+/// The payload's transactions in order, each against what is left of `gas_limit`.
+fn apply_payload_transactions<S: AccountStore, E: EthSpec>(
+    store: &mut S,
+    payload: &ExecutionPayload<E>,
+    context: &ExecutionContext,
+    gas_limit: u64,
+    senders: Option<&SenderCache>,
+) -> Result<PayloadOutcome, PayloadInvalid> {
     let mut outcome = PayloadOutcome::default();
     for (index, transaction) in payload.transactions.iter().enumerate() {
         let remaining = gas_limit.saturating_sub(outcome.gas_used);
@@ -197,10 +220,18 @@ pub fn apply_payload_with<S: AccountStore, E: EthSpec>(
         }
         outcome.receipts.push(receipt);
     }
+    Ok(outcome)
+}
+
+/// Credits the payload's withdrawals, after every transaction.
+fn apply_payload_withdrawals<S: AccountStore, E: EthSpec>(
+    store: &mut S,
+    payload: &ExecutionPayload<E>,
+) -> Result<(), PayloadInvalid> {
     for withdrawal in payload.withdrawals.iter() {
         apply_withdrawal(store, withdrawal)?;
     }
-    Ok(outcome)
+    Ok(())
 }
 
 fn apply_withdrawal<S: AccountStore>(

@@ -220,14 +220,14 @@ fn payloads_execute_in_order_and_credit_withdrawals() {
     let withdrawal =
         Withdrawal { index: 0, address: b, amount: 77, kind: 1, source_tx: Hash256::ZERO };
     let good = payload(txs.clone(), GAS_TRANSFER + GAS_STAKING_ACTION, vec![withdrawal]);
-    let outcome = execute_payload(&mut f.ledger(), &good, &ctx(), 1_000_000).unwrap();
+    let outcome = execute_payload(&mut f.ledger(), &good, &[], &ctx(), 1_000_000).unwrap();
     assert_eq!(outcome.requests.len(), 1);
     assert_eq!(f.ledger().account(&b).balance, 87);
 
     let mut g = Fixture::new(&[10_000_000, 0]);
     let wrong_gas = payload(txs.clone(), 1, vec![]);
     assert_eq!(
-        execute_payload(&mut g.ledger(), &wrong_gas, &ctx(), 1_000_000),
+        execute_payload(&mut g.ledger(), &wrong_gas, &[], &ctx(), 1_000_000),
         Err(PayloadInvalid::GasUsedMismatch {
             declared: 1,
             actual: GAS_TRANSFER + GAS_STAKING_ACTION
@@ -236,7 +236,7 @@ fn payloads_execute_in_order_and_credit_withdrawals() {
     let mut h = Fixture::new(&[10_000_000, 0]);
     let out_of_order = payload(vec![txs[1].clone(), txs[0].clone()], 0, vec![]);
     assert!(matches!(
-        execute_payload(&mut h.ledger(), &out_of_order, &ctx(), 1_000_000),
+        execute_payload(&mut h.ledger(), &out_of_order, &[], &ctx(), 1_000_000),
         Err(PayloadInvalid::Transaction {
             index: 0,
             reason: TransactionInvalid::NonceMismatch { .. },
@@ -244,7 +244,7 @@ fn payloads_execute_in_order_and_credit_withdrawals() {
         })
     ));
     assert!(matches!(
-        execute_payload(&mut h.ledger(), &good, &ctx(), 999),
+        execute_payload(&mut h.ledger(), &good, &[], &ctx(), 999),
         Err(PayloadInvalid::GasLimitMismatch { expected: 999, got: 1_000_000 })
     ));
 }
@@ -285,6 +285,34 @@ fn inclusion_list_satisfaction_follows_focil() {
     // Missing, valid, but no gas left for it: satisfied.
     assert!(is_inclusion_list_satisfied(&post, &included, GAS_TRANSFER - 1, &[listed_b], &ctx())
         .is_ok());
+}
+
+/// EIP-7805's order: a listed transaction is judged after the payload's last transaction and
+/// before its withdrawals, so one that only a withdrawal of the same payload could fund fits at
+/// no position and is excused (judged after the withdrawals, it made every payload invalid).
+#[test]
+fn a_listed_transaction_only_a_withdrawal_funds_is_excused() {
+    let mut f = Fixture::new(&[0, 10_000_000]);
+    let (eve, to) = (f.keys[0].clone(), f.keys[1].address());
+    let listed = transfer(&eve, 0, to, 500, 1);
+    let withdrawal = Withdrawal {
+        index: 0,
+        address: eve.address(),
+        amount: 1_000_000,
+        kind: 1,
+        source_tx: Hash256::ZERO,
+    };
+    let empty = payload(vec![], 0, vec![withdrawal]);
+    let outcome =
+        execute_payload(&mut f.ledger(), &empty, std::slice::from_ref(&listed), &ctx(), 1_000_000);
+    assert!(outcome.is_ok(), "{outcome:?}");
+    assert_eq!(f.ledger().account(&eve.address()).balance, 1_000_000, "withdrawal credited");
+    // Funded before the payload, the same listed transaction must be included.
+    let mut g = Fixture::new(&[10_000_000, 0]);
+    let listed = transfer(&g.keys[0].clone(), 0, to, 500, 1);
+    let err =
+        execute_payload(&mut g.ledger(), &payload(vec![], 0, vec![]), &[listed], &ctx(), 1_000_000);
+    assert!(matches!(err, Err(PayloadInvalid::InclusionList(_))), "{err:?}");
 }
 
 #[test]
@@ -372,6 +400,7 @@ fn payload_building_honours_the_inclusion_list() {
     execute_payload(
         &mut Ledger::new(&mut post_accounts, &mut post_index).unwrap(),
         &built,
+        &listed,
         &ctx(),
         gas_limit,
     )

@@ -52,6 +52,10 @@ pub struct Strategy {
     pub light_offline: BTreeSet<rainbow_types::LightOperatorIndex>,
     /// Light operators that sign two different inclusion lists for their positions.
     pub light_equivocators: BTreeSet<rainbow_types::LightOperatorIndex>,
+    /// Transactions a hostile member (the first online position of the committee) lists ahead
+    /// of its view: what no honest mempool would hold. Honest members merge them as they merge
+    /// any valid list.
+    pub light_hostile_listed: Vec<Transaction>,
 }
 
 impl Strategy {

@@ -80,11 +80,15 @@ impl<E: EthSpec> Harness<E> {
         let view = self.light_view();
         let mut lists = Vec::new();
         let mut caught = Vec::new();
+        let mut hostile = strategy.light_hostile_listed.clone();
         for (position, operator) in committee.iter().enumerate() {
             if strategy.light_offline.contains(operator) {
                 continue;
             }
-            let transactions = VariableList::new(view.clone()).expect("view fits a list");
+            let mut listed = std::mem::take(&mut hostile);
+            listed.extend(view.iter().cloned());
+            listed.truncate(rainbow_types::constants::MaxTransactionsPerInclusionList::to_usize());
+            let transactions = VariableList::new(listed).expect("view fits a list");
             let list = InclusionList { slot, position: position as u64, transactions };
             if strategy.light_equivocators.contains(operator) {
                 let other = InclusionList { transactions: VariableList::empty(), ..list.clone() };

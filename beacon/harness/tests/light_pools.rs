@@ -183,11 +183,14 @@ fn bond_rules_exit_and_a_pool_that_outlives_its_operator() {
     ok(&mut h, 18, StakingAction::ExitLightOperator(OperatorRef { operator_index: 2 }));
     let (_, why) = send(&mut h, 21, deposit(2, ETH));
     assert_eq!(why, Some(R::OperatorExited(2)));
-    let slots = 8 - h.slot % 8;
-    h.extend(slots, &quiet());
+    let exit_epoch = h.head_state.light_operators.get(2).unwrap().exit_epoch;
+    h.extend(exit_epoch * 8 - h.slot, &quiet());
     let state = &h.head_state;
-    assert_eq!(lpool(state, 2).bond, 0, "the bond is paid at the boundary");
-    assert_eq!(*state.current_light_weights.get(2).unwrap(), 0);
+    assert_eq!(*state.current_light_weights.get(2).unwrap(), 0, "no duty from its exit epoch");
+    assert_eq!(lpool(state, 2).bond, 3 * ETH, "held for the evidence window of its last duty");
+    h.extend(8, &quiet());
+    let state = &h.head_state;
+    assert_eq!(lpool(state, 2).bond, 0, "the bond is paid one epoch after the last duty");
     let queued: u64 = state
         .pending_withdrawals
         .iter()

@@ -28,6 +28,8 @@ pub enum StateError {
     EpochOutOfRange { epoch: Epoch, current: Epoch },
     #[error("execution ledger: {0}")]
     Ledger(#[from] LedgerError),
+    #[error("invariant broken: {0}")]
+    Invariant(&'static str),
 }
 
 impl From<milhouse::Error> for StateError {
@@ -71,8 +73,10 @@ pub enum ProposerSlashingInvalid {
     HeadersIdentical,
     #[error("proposer {0} is not a registered heavy operator")]
     UnknownProposer(HeavyOperatorIndex),
-    #[error("proposer {0} is already slashed")]
+    #[error("proposer {0} is already slashed (for this infraction epoch or an earlier one)")]
     AlreadySlashed(HeavyOperatorIndex),
+    #[error("the headers' slot {slot} is after the block's slot {state_slot}")]
+    FromTheFuture { slot: Slot, state_slot: Slot },
     #[error("signature of header {0} is invalid")]
     BadSignature(u8),
 }
@@ -94,6 +98,8 @@ pub enum VoteSlashingInvalid {
     UnknownOperator(HeavyOperatorIndex),
     #[error("no operator named by both votes is slashable")]
     NoSlashableOperator,
+    #[error("a vote's slot {slot} is after the block's slot {state_slot}")]
+    FromTheFuture { slot: Slot, state_slot: Slot },
     #[error("signature of vote {0} is invalid")]
     BadSignature(u8),
 }

@@ -178,6 +178,7 @@ pub fn initialize_beacon_state_from_genesis<E: EthSpec>(
             registration_epoch: GENESIS_EPOCH,
             exit_epoch: FAR_FUTURE_EPOCH,
             slashed: false,
+            infraction_epoch: FAR_FUTURE_EPOCH,
         });
         heavy_pools.push(HeavyPool { bond: op.bond, ..Default::default() });
     }

@@ -273,7 +273,28 @@ fn proposer_slashings<E: EthSpec>(
     let mut s = valid.clone();
     s.signed_header_2.signature = s.signed_header_1.signature;
     c.case(out, op(s), pre, "invalid_bad_signature", Some("BadSignature"))?;
-    c.case(out, op(valid), post, "invalid_already_slashed", Some("AlreadySlashed"))
+    // Evidence dated after the block would date the infraction after the stake left.
+    let mut s = valid.clone();
+    s.signed_header_1.message.slot = pre.slot.saturating_add(1);
+    s.signed_header_2.message.slot = pre.slot.saturating_add(1);
+    c.case(out, op(s), pre, "invalid_from_the_future", Some("FromTheFuture"))?;
+    c.case(out, op(valid.clone()), post, "invalid_already_slashed", Some("AlreadySlashed"))?;
+    // The same evidence against an operator slashed for a later infraction extends its reach.
+    let proposer = valid.signed_header_1.message.proposer_index;
+    let later = slashed_later(post, proposer)?;
+    c.case(out, op(valid), &later, "valid_earlier_infraction_extends_reach", None)
+}
+
+/// `state` with operator `index` (slashed there) recorded as slashed for an infraction one epoch
+/// after the one it was slashed for: earlier evidence then extends its reach.
+fn slashed_later<E: EthSpec>(state: &BeaconState<E>, index: u64) -> Result<BeaconState<E>, Error> {
+    let mut later = state.clone();
+    let operator = later
+        .heavy_operators
+        .get_mut(index as usize)
+        .ok_or_else(|| Error::generate("the slashed operator is registered"))?;
+    operator.infraction_epoch = operator.infraction_epoch.saturating_add(1);
+    Ok(later)
 }
 
 fn vote_slashings<E: EthSpec>(
@@ -308,7 +329,20 @@ fn vote_slashings<E: EthSpec>(
     let mut s = valid.clone();
     s.vote_2.signature = s.vote_1.signature;
     c.case(out, op(s), pre, "invalid_bad_signature", Some("BadSignature"))?;
-    c.case(out, op(valid), post, "invalid_no_slashable_operator", Some("NoSlashableOperator"))
+    let mut s = valid.clone();
+    s.vote_1.data.slot = pre.slot.saturating_add(1);
+    s.vote_2.data.slot = pre.slot.saturating_add(1);
+    c.case(out, op(s), pre, "invalid_from_the_future", Some("FromTheFuture"))?;
+    c.case(
+        out,
+        op(valid.clone()),
+        post,
+        "invalid_no_slashable_operator",
+        Some("NoSlashableOperator"),
+    )?;
+    let first = valid.vote_1.operator_indices.first().copied().unwrap_or_default();
+    let later = slashed_later(post, first)?;
+    c.case(out, op(valid), &later, "valid_earlier_infraction_extends_reach", None)
 }
 
 fn equivocations<E: EthSpec>(

@@ -45,7 +45,42 @@ pub(crate) fn generate<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error> {
     for coupling in [Coupling::Strong, Coupling::Weak] {
         blocks::<E>(out, coupling)?;
     }
+    withdrawal_funded_listed_transaction::<E>(out)?;
     Ok(())
+}
+
+/// Attack 1 of docs/spec/security.md: the certified list names a transaction that only a
+/// withdrawal paid by the same payload could fund. Judged after the last transaction and before
+/// the withdrawals it fits at no position and is excused, so the block (which pays the withdrawal
+/// and leaves the transaction out) is valid under strong coupling.
+fn withdrawal_funded_listed_transaction<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error> {
+    use rainbow_state_transition::per_block::staking::records::get_light_shares;
+    use rainbow_types::{
+        OperatorAmount, OperatorShares, StakingAction, TransactionAction, Transfer,
+    };
+    let eve_key = super::chains::FIRST_ACCOUNT;
+    let eve = rainbow_harness::execution_key(eve_key).address();
+    let mut h = harness::<E>(Coupling::Strong);
+    h.extend(2, &Strategy::honest());
+    let amount = 5 * rainbow_types::constants::GWEI_PER_ETH;
+    let deposit = StakingAction::LightDeposit(OperatorAmount { operator_index: 0, amount });
+    h.send_staking(eve_key, deposit);
+    let shares = get_light_shares(&h.head_state, eve, 0);
+    h.send_staking(
+        eve_key,
+        StakingAction::LightWithdraw(OperatorShares { operator_index: 0, shares }),
+    );
+    let to = rainbow_harness::execution_key(eve_key + 1).address();
+    let transfer = Transfer { to, amount: h.balance(eve).saturating_add(1) };
+    let listed = h.transaction(eve_key, h.nonce(eve), TransactionAction::Transfer(transfer));
+    let hostile = Strategy { light_hostile_listed: vec![listed], ..Strategy::honest() };
+    h.light_duties(h.slot, &hostile);
+    let (pre, blocks) = run(&mut h, 1, &Strategy::honest());
+    if blocks.len() != 1 {
+        return Err(Error::generate("the block after a withdrawal-funded listing must exist"));
+    }
+    let name = "withdrawal_funded_listed_transaction_is_excused";
+    write(out, Coupling::Strong, name, &pre, &blocks, Some(&h.head_state), None)
 }
 
 /// Runs `n` slots of `strategy` and returns the pre-state and the blocks made.

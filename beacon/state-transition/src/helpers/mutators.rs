@@ -5,7 +5,7 @@ use super::slash_redelegations::slash_redelegations;
 use crate::{ChainSpec, StateError};
 use alloy_primitives::Address;
 use rainbow_lsm::slashing::{compute_entry_slash, is_entry_slashable};
-use rainbow_types::constants::{BASIS_POINTS, WITHDRAWAL_KIND_EXIT};
+use rainbow_types::constants::{BASIS_POINTS, FAR_FUTURE_EPOCH, WITHDRAWAL_KIND_EXIT};
 use rainbow_types::{
     BeaconState, Epoch, EthSpec, Gwei, Hash256, HeavyOperatorIndex, UnbondingEntry, Withdrawal,
 };
@@ -96,14 +96,75 @@ pub fn increase_pending_light_reward<E: EthSpec>(
     Ok(())
 }
 
-/// `slash_heavy_operator`: reaches the operator's unbonding entries created at or after
-/// `infraction_epoch` (bond withdrawals, exits and undelegations alike) and its redelegation
-/// entries of that age (at their destination, `slash_redelegations`), marks it slashed and
-/// exited, burns
-/// `HEAVY_SLASHING_PENALTY_BPS` of its bond and of its pool's tokens (rounded up: every share
-/// loses value alike), forfeits its unpaid rewards, zeroes its seats so it neither votes with
-/// weight nor proposes again, and sends the rest of its bond to the unbonding queue (still
-/// slashable until paid). Returns the Gwei burned.
+/// `is_slashable_heavy_operator`: evidence of an offence in `infraction_epoch` can slash
+/// operator `index`: it is registered and either not yet slashed, or slashed for a later
+/// infraction only (earlier evidence extends the reach back; docs/spec/beacon-chain.md).
+pub fn is_slashable_heavy_operator<E: EthSpec>(
+    state: &BeaconState<E>,
+    index: HeavyOperatorIndex,
+    infraction_epoch: Epoch,
+) -> bool {
+    usize::try_from(index)
+        .ok()
+        .and_then(|i| state.heavy_operators.get(i))
+        .is_some_and(|op| !op.slashed || infraction_epoch < op.infraction_epoch)
+}
+
+/// The slashing reach: the operator's unbonding entries created in `[infraction_epoch,
+/// reach_end)` and not complete (bond withdrawals, exits and undelegations alike) lose
+/// `min(floor(f * initial_balance), balance)` (docs/spec/lsm.md#slashing-reach), and its
+/// redelegation entries of that age answer at their destination (`slash_redelegations`).
+/// Returns the Gwei taken (not yet added to `total_burned`).
+fn slash_reach<E: EthSpec>(
+    state: &mut BeaconState<E>,
+    index: HeavyOperatorIndex,
+    infraction_epoch: Epoch,
+    reach_end: Epoch,
+    spec: &ChainSpec,
+) -> Result<Gwei, StateError> {
+    let epoch: Epoch = get_current_epoch(state, spec);
+    let penalty_bps = spec.preset.heavy_slashing_penalty_bps;
+    let reached: Vec<usize> = state
+        .unbondings
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.operator_index == index
+                && is_entry_slashable(
+                    e.creation_epoch,
+                    e.completion_epoch,
+                    infraction_epoch,
+                    reach_end,
+                    epoch,
+                )
+        })
+        .map(|(p, _)| p)
+        .collect();
+    let mut burned: Gwei = 0;
+    for position in reached {
+        let entry = state
+            .unbondings
+            .get_mut(position)
+            .ok_or(StateError::MissingIndex { list: "unbondings", index: position as u64 })?;
+        let loss = compute_entry_slash(entry.initial_balance, entry.balance, penalty_bps)
+            .map_err(|_| StateError::Overflow("entry slash"))?;
+        entry.balance = entry.balance.saturating_sub(loss);
+        burned = burned.checked_add(loss).ok_or(StateError::Overflow("slashing burn"))?;
+    }
+    let redelegated =
+        slash_redelegations(state, index, infraction_epoch, reach_end, epoch, penalty_bps)?;
+    burned.checked_add(redelegated).ok_or(StateError::Overflow("slashing burn"))
+}
+
+/// `slash_heavy_operator`: evidence of an offence in `infraction_epoch` (the caller checked
+/// `is_slashable_heavy_operator`). An operator already slashed for a later infraction only
+/// extends its reach back to `infraction_epoch` (entries created before its recorded
+/// `infraction_epoch`; each unit of stake answers once) and records the earlier epoch. Otherwise:
+/// reaches the operator's unbonding and redelegation entries created since `infraction_epoch`,
+/// marks it slashed and exited, burns `HEAVY_SLASHING_PENALTY_BPS` of its bond and of its pool's
+/// tokens (rounded up: every share loses value alike), forfeits its unpaid rewards, zeroes its
+/// seats so it neither votes with weight nor proposes again, and sends the rest of its bond to
+/// the unbonding queue (still slashable until paid). Returns the Gwei burned.
 pub fn slash_heavy_operator<E: EthSpec>(
     state: &mut BeaconState<E>,
     index: HeavyOperatorIndex,
@@ -113,42 +174,32 @@ pub fn slash_heavy_operator<E: EthSpec>(
     let epoch: Epoch = get_current_epoch(state, spec);
     let i = index_usize(index)?;
     let penalty_bps = spec.preset.heavy_slashing_penalty_bps;
-
-    // Reach: unbonding entries out of this operator created at or after the infraction and not
-    // yet complete lose min(floor(f * initial_balance), balance) (docs/spec/lsm.md#slashing-reach).
-    let reached: Vec<usize> = state
-        .unbondings
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| {
-            e.operator_index == index
-                && is_entry_slashable(e.creation_epoch, e.completion_epoch, infraction_epoch, epoch)
-        })
-        .map(|(p, _)| p)
-        .collect();
-    let mut entries_burned: Gwei = 0;
-    for position in reached {
-        let entry = state
-            .unbondings
-            .get_mut(position)
-            .ok_or(StateError::MissingIndex { list: "unbondings", index: position as u64 })?;
-        let loss = compute_entry_slash(entry.initial_balance, entry.balance, penalty_bps)
-            .map_err(|_| StateError::Overflow("entry slash"))?;
-        entry.balance = entry.balance.saturating_sub(loss);
-        entries_burned =
-            entries_burned.checked_add(loss).ok_or(StateError::Overflow("slashing burn"))?;
+    let (already_slashed, reach_end) = state
+        .heavy_operators
+        .get(i)
+        .map(|op| (op.slashed, if op.slashed { op.infraction_epoch } else { FAR_FUTURE_EPOCH }))
+        .ok_or(StateError::MissingIndex { list: "heavy_operators", index })?;
+    if infraction_epoch >= reach_end {
+        return Err(StateError::Invariant("evidence within the reach of an earlier slashing"));
     }
-
-    // Reach: stake that left by redelegation answers at its destination.
-    entries_burned = entries_burned
-        .checked_add(slash_redelegations(state, index, infraction_epoch, epoch, penalty_bps)?)
-        .ok_or(StateError::Overflow("slashing burn"))?;
+    let entries_burned = slash_reach(state, index, infraction_epoch, reach_end, spec)?;
+    if already_slashed {
+        if let Some(operator) = state.heavy_operators.get_mut(i) {
+            operator.infraction_epoch = infraction_epoch;
+        }
+        state.total_burned = state
+            .total_burned
+            .checked_add(entries_burned)
+            .ok_or(StateError::Overflow("total burned"))?;
+        return Ok(entries_burned);
+    }
 
     let operator = state
         .heavy_operators
         .get_mut(i)
         .ok_or(StateError::MissingIndex { list: "heavy_operators", index })?;
     operator.slashed = true;
+    operator.infraction_epoch = infraction_epoch;
     operator.exit_epoch = operator.exit_epoch.min(epoch);
     let address = operator.withdrawal_address;
 

@@ -2,7 +2,7 @@
 //! follows stake which left the slashed operator by redelegation.
 use crate::StateError;
 use rainbow_lsm::heavy_pool::compute_tokens_for_shares;
-use rainbow_lsm::mul_div;
+use rainbow_lsm::mul_div_ceil;
 use rainbow_lsm::redelegation::compute_redelegation_slash;
 use rainbow_lsm::slashing::is_entry_slashable;
 use rainbow_types::constants::WITHDRAWAL_KIND_UNBONDING;
@@ -13,16 +13,18 @@ fn missing(list: &'static str, index: usize) -> StateError {
 }
 
 /// `slash_redelegations`: every redelegation entry out of operator `index` created at or after
-/// `infraction_epoch` and not complete at `epoch` answers for `floor(f * initial_balance)` Gwei,
+/// `infraction_epoch` and before `reach_end` and not complete at `epoch` answers for `floor(f * initial_balance)` Gwei,
 /// taken at its destination: first from the unbondings the delegator started there since the
 /// entry was created (in queue order), then from the delegator's shares there (at most the
-/// entry's `shares_dst`; `floor(remaining * S / T)` shares and their `floor` value in tokens, so
-/// the pool's other holders never pay for the rounding). Each entry is reached once: its
-/// operator is marked slashed by the caller and is never slashed again. Returns the Gwei burned.
+/// entry's `shares_dst`; `ceil(remaining * S / T)` shares, so the delegator pays at least what
+/// it owes, and their `floor` value in tokens, so the pool's other holders never pay for the
+/// rounding). Each entry is reached once: a later
+/// reach of the same operator ends where this one began. Returns the Gwei burned.
 pub fn slash_redelegations<E: EthSpec>(
     state: &mut BeaconState<E>,
     index: HeavyOperatorIndex,
     infraction_epoch: Epoch,
+    reach_end: Epoch,
     epoch: Epoch,
     penalty_bps: u64,
 ) -> Result<Gwei, StateError> {
@@ -32,7 +34,13 @@ pub fn slash_redelegations<E: EthSpec>(
         .enumerate()
         .filter(|(_, e)| {
             e.src_operator_index == index
-                && is_entry_slashable(e.creation_epoch, e.completion_epoch, infraction_epoch, epoch)
+                && is_entry_slashable(
+                    e.creation_epoch,
+                    e.completion_epoch,
+                    infraction_epoch,
+                    reach_end,
+                    epoch,
+                )
         })
         .map(|(p, e)| (p, *e))
         .collect();
@@ -82,7 +90,9 @@ pub fn slash_redelegations<E: EthSpec>(
         if pool.delegated_tokens == 0 {
             continue;
         }
-        let shares = mul_div(remaining, pool.delegator_shares, pool.delegated_tokens)
+        // What the delegator pays rounds up (docs/spec/README.md#rounding); the tokens the
+        // shares take out of the pool round down, so the pool's other holders never pay.
+        let shares = mul_div_ceil(remaining, pool.delegator_shares, pool.delegated_tokens)
             .map_err(|_| StateError::Overflow("redelegation slash shares"))?
             .min(held)
             .min(entry.shares_dst);

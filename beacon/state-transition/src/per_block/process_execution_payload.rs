@@ -3,8 +3,7 @@ use crate::helpers::{compute_timestamp_at_slot, get_current_epoch, get_randao_mi
 use crate::{BlockProcessingError, ChainSpec, ExecutionPayloadInvalid as Invalid, StateError};
 use crate::{LightCertificateInvalid, TransitionCaches};
 use rainbow_execution::{
-    is_inclusion_list_satisfied, BuiltinEngine, ExecutionContext, ExecutionEngine, Ledger,
-    PayloadOutcome,
+    BuiltinEngine, ExecutionContext, ExecutionEngine, Ledger, PayloadInvalid, PayloadOutcome,
 };
 use rainbow_types::milhouse::List;
 use rainbow_types::tree_hash::TreeHash;
@@ -76,18 +75,22 @@ pub fn process_execution_payload<E: EthSpec>(
     };
     let mut ledger =
         Ledger::new(&mut state.accounts, &mut caches.addresses).map_err(StateError::Ledger)?;
+    // The certified list is judged after the last transaction and before the withdrawals.
     let outcome = <BuiltinEngine as ExecutionEngine<E>>::execute_payload(
         &BuiltinEngine,
         &mut ledger,
         payload,
+        certified,
         &context,
         spec.preset.payload_gas_limit,
         Some(&caches.senders),
     )
-    .map_err(Invalid::Execution)?;
-    let gas_left = payload.gas_limit.saturating_sub(outcome.gas_used);
-    is_inclusion_list_satisfied(&ledger, &payload.transactions, gas_left, certified, &context)
-        .map_err(|e| LightCertificateInvalid::InclusionListUnsatisfied(e.to_string()))?;
+    .map_err(|e| match e {
+        PayloadInvalid::InclusionList(e) => BlockProcessingError::from(
+            LightCertificateInvalid::InclusionListUnsatisfied(e.to_string()),
+        ),
+        e => Invalid::Execution(e).into(),
+    })?;
     let accounts_root = ledger.finish().map_err(StateError::Ledger)?;
     if payload.state_root != accounts_root {
         return Err(Invalid::StateRoot { expected: accounts_root, got: payload.state_root }.into());

@@ -1,13 +1,14 @@
 //! `process_proposer_slashing` (docs/spec/beacon-chain-operations.md#process_proposer_slashing).
-use crate::helpers::{compute_epoch_at_slot, slash_heavy_operator};
+use crate::helpers::{compute_epoch_at_slot, is_slashable_heavy_operator, slash_heavy_operator};
 use crate::signature_sets::block_header_signature_set;
 use crate::{
     BlockProcessingError, ChainSpec, ProposerSlashingInvalid as Invalid, TransitionCaches,
 };
 use rainbow_types::{BeaconState, EthSpec, ProposerSlashing};
 
-/// `process_proposer_slashing`: two different headers of one slot signed by one unslashed
-/// proposer slash it.
+/// `process_proposer_slashing`: two different headers of one slot, not after the block's slot,
+/// signed by one proposer slashable for that epoch (not slashed, or slashed for a later
+/// infraction only) slash it.
 pub fn process_proposer_slashing<E: EthSpec>(
     state: &mut BeaconState<E>,
     slashing: &ProposerSlashing,
@@ -28,12 +29,15 @@ pub fn process_proposer_slashing<E: EthSpec>(
     if h1 == h2 {
         return Err(fail(Invalid::HeadersIdentical));
     }
+    if h1.slot > state.slot {
+        return Err(fail(Invalid::FromTheFuture { slot: h1.slot, state_slot: state.slot }));
+    }
     let proposer = h1.proposer_index;
-    let operator = usize::try_from(proposer)
-        .ok()
-        .and_then(|i| state.heavy_operators.get(i))
-        .ok_or(fail(Invalid::UnknownProposer(proposer)))?;
-    if operator.slashed {
+    let infraction_epoch = compute_epoch_at_slot(h1.slot, spec);
+    if usize::try_from(proposer).ok().and_then(|i| state.heavy_operators.get(i)).is_none() {
+        return Err(fail(Invalid::UnknownProposer(proposer)));
+    }
+    if !is_slashable_heavy_operator(state, proposer, infraction_epoch) {
         return Err(fail(Invalid::AlreadySlashed(proposer)));
     }
     if verify_signatures {
@@ -43,7 +47,6 @@ pub fn process_proposer_slashing<E: EthSpec>(
             }
         }
     }
-    let infraction_epoch = compute_epoch_at_slot(h1.slot, spec);
     slash_heavy_operator(state, proposer, infraction_epoch, spec)?;
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! `process_vote_slashing` (docs/spec/beacon-chain-operations.md#process_vote_slashing).
-use crate::helpers::{compute_epoch_at_slot, slash_heavy_operator};
+use crate::helpers::{compute_epoch_at_slot, is_slashable_heavy_operator, slash_heavy_operator};
 use crate::signature_sets::indexed_ssf_vote_signature_set;
 use crate::{BlockProcessingError, ChainSpec, TransitionCaches, VoteSlashingInvalid as Invalid};
 use rainbow_types::{BeaconState, EthSpec, HeavyOperatorIndex, IndexedSsfVote, VoteSlashing};
@@ -26,8 +26,10 @@ pub fn is_valid_indexed_ssf_vote<E: EthSpec>(
     Ok(())
 }
 
-/// `process_vote_slashing`: two different votes of one round and slot; every operator named by
-/// both and not yet slashed is slashed (at least one must be).
+/// `process_vote_slashing`: two different votes of one round and slot, none after the block's
+/// slot; every operator named by both and slashable for the votes' epoch
+/// (`is_slashable_heavy_operator`: not yet slashed, or slashed for a later infraction only) is
+/// slashed (at least one must be).
 pub fn process_vote_slashing<E: EthSpec>(
     state: &mut BeaconState<E>,
     slashing: &VoteSlashing<E>,
@@ -47,6 +49,12 @@ pub fn process_vote_slashing<E: EthSpec>(
     if v1.data == v2.data {
         return Err(fail(Invalid::DataIdentical));
     }
+    // Evidence from the future would date the infraction after the stake it should reach left.
+    let latest = v1.data.slot.max(v2.data.slot);
+    if latest > state.slot {
+        return Err(fail(Invalid::FromTheFuture { slot: latest, state_slot: state.slot }));
+    }
+    let infraction_epoch = compute_epoch_at_slot(v1.data.slot.min(v2.data.slot), spec);
     is_valid_indexed_ssf_vote(state, v1, 1).map_err(fail)?;
     is_valid_indexed_ssf_vote(state, v2, 2).map_err(fail)?;
     if verify_signatures {
@@ -60,18 +68,12 @@ pub fn process_vote_slashing<E: EthSpec>(
         .operator_indices
         .iter()
         .filter(|i| v2.operator_indices.binary_search(i).is_ok())
-        .filter(|i| {
-            usize::try_from(**i)
-                .ok()
-                .and_then(|p| state.heavy_operators.get(p))
-                .is_some_and(|op| !op.slashed)
-        })
+        .filter(|i| is_slashable_heavy_operator(state, **i, infraction_epoch))
         .copied()
         .collect();
     if slashable.is_empty() {
         return Err(fail(Invalid::NoSlashableOperator));
     }
-    let infraction_epoch = compute_epoch_at_slot(v1.data.slot, spec);
     for operator in slashable {
         slash_heavy_operator(state, operator, infraction_epoch, spec)?;
     }

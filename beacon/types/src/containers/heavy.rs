@@ -31,6 +31,9 @@ pub struct HeavyOperator {
     /// `FAR_FUTURE_EPOCH` until the operator exits or is slashed.
     pub exit_epoch: Epoch,
     pub slashed: bool,
+    /// The earliest epoch of an offence the operator was slashed for: its slashing reach covers
+    /// entries created since then. `FAR_FUTURE_EPOCH` until slashed.
+    pub infraction_epoch: Epoch,
 }
 
 /// The balances behind a heavy operator, at the same index as the operator.

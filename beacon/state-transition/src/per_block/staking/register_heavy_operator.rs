@@ -109,6 +109,7 @@ pub fn process_register_heavy_operator<E: EthSpec>(
         registration_epoch: get_current_epoch(state, spec),
         exit_epoch: FAR_FUTURE_EPOCH,
         slashed: false,
+        infraction_epoch: FAR_FUTURE_EPOCH,
     })?;
     state.heavy_pools.push(HeavyPool { bond: action.bond, ..Default::default() })?;
     state.pending_heavy_rewards.push(0)?;
