@@ -12,6 +12,8 @@ pub enum TransactionInvalid {
     HighS,
     #[error("signed for chain id {got}, this chain is {expected}")]
     WrongChainId { expected: u64, got: u64 },
+    #[error("gas price {got} Gwei is below the protocol minimum MIN_GAS_PRICE = {min}")]
+    GasPriceBelowMinimum { min: u64, got: u64 },
     #[error("nonce {got} from {sender}, the account's next nonce is {expected}")]
     NonceMismatch { sender: Address, expected: u64, got: u64 },
     #[error("{sender} holds {available} Gwei, the transaction needs {required}")]

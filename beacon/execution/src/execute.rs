@@ -5,6 +5,7 @@ use crate::{
     PayloadInvalid, SenderCache, TransactionInvalid,
 };
 use alloy_primitives::Address;
+use rainbow_types::constants::MIN_GAS_PRICE;
 use rainbow_types::{
     EthSpec, ExecutionPayload, Gwei, Hash256, StakingRequest, Transaction, TransactionAction,
     Withdrawal,
@@ -24,14 +25,17 @@ pub struct TransactionReceipt {
     pub tx_hash: Hash256,
     pub sender: Address,
     pub gas_used: u64,
+    /// `gas_used * MIN_GAS_PRICE`: the part of the fee that is burned, not paid to the fee
+    /// recipient.
+    pub burned: Gwei,
     /// The staking request a staking transaction emits.
     pub request: Option<StakingRequest>,
 }
 
 /// `execute_transaction`: checks the transaction against `store` and, if valid, applies it:
-/// the sender pays `gas · gas_price` to the fee recipient plus the value (to the recipient of a
-/// transfer, or escrowed in the emitted staking request), and its nonce advances. An invalid
-/// transaction changes nothing.
+/// the sender pays `gas · gas_price` (of which `gas · MIN_GAS_PRICE` is burned and the rest goes
+/// to the fee recipient) plus the value (to the recipient of a transfer, or escrowed in the
+/// emitted staking request), and its nonce advances. An invalid transaction changes nothing.
 pub fn execute_transaction<S: AccountStore>(
     store: &mut S,
     transaction: &Transaction,
@@ -61,6 +65,12 @@ pub fn execute_transaction_with<S: AccountStore>(
             got: message.chain_id,
         });
     }
+    if message.gas_price < MIN_GAS_PRICE {
+        return Err(TransactionInvalid::GasPriceBelowMinimum {
+            min: MIN_GAS_PRICE,
+            got: message.gas_price,
+        });
+    }
     let gas = get_transaction_gas(&message.action);
     if gas > gas_remaining {
         return Err(TransactionInvalid::InsufficientGas {
@@ -77,6 +87,9 @@ pub fn execute_transaction_with<S: AccountStore>(
         });
     }
     let (fee, required) = get_transaction_cost(&message)?;
+    // The base part of the fee burns; gas_price >= MIN_GAS_PRICE, so it never exceeds the fee.
+    let burned = gas.checked_mul(MIN_GAS_PRICE).ok_or(TransactionInvalid::Overflow)?;
+    let priority = fee.checked_sub(burned).ok_or(TransactionInvalid::Overflow)?;
     let value = get_transaction_value(&message.action);
     if account.balance < required {
         return Err(TransactionInvalid::InsufficientBalance {
@@ -91,7 +104,7 @@ pub fn execute_transaction_with<S: AccountStore>(
     account.balance = account.balance.saturating_sub(required);
     account.nonce = next_nonce;
     store.put(sender, account)?;
-    credit(store, context.fee_recipient, fee)?;
+    credit(store, context.fee_recipient, priority)?;
     let request = match message.action {
         TransactionAction::Transfer(transfer) => {
             credit(store, transfer.to, transfer.amount)?;
@@ -101,7 +114,7 @@ pub fn execute_transaction_with<S: AccountStore>(
             Some(StakingRequest { tx_hash, sender, value, action })
         }
     };
-    Ok(TransactionReceipt { tx_hash, sender, gas_used: gas, request })
+    Ok(TransactionReceipt { tx_hash, sender, gas_used: gas, burned, request })
 }
 
 fn credit<S: AccountStore>(
@@ -122,6 +135,8 @@ fn credit<S: AccountStore>(
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PayloadOutcome {
     pub gas_used: u64,
+    /// The fees its transactions burned (the caller adds them to the chain's burned total).
+    pub burned: Gwei,
     pub receipts: Vec<TransactionReceipt>,
     /// The staking requests, in transaction order; the block body must carry exactly these.
     pub requests: Vec<StakingRequest>,
@@ -215,6 +230,7 @@ fn apply_payload_transactions<S: AccountStore, E: EthSpec>(
                 reason,
             })?;
         outcome.gas_used = outcome.gas_used.saturating_add(receipt.gas_used);
+        outcome.burned = outcome.burned.saturating_add(receipt.burned);
         if let Some(request) = receipt.request {
             outcome.requests.push(request);
         }

@@ -128,11 +128,10 @@ impl Mempool {
                 got: message.chain_id,
             }));
         }
-        if message.gas_price < self.config.min_gas_price {
-            return Err(MempoolError::Underpriced {
-                min: self.config.min_gas_price,
-                got: message.gas_price,
-            });
+        // Below the protocol's MIN_GAS_PRICE a transaction is invalid whatever the local policy.
+        let min = self.config.min_gas_price.max(rainbow_types::constants::MIN_GAS_PRICE);
+        if message.gas_price < min {
+            return Err(MempoolError::Underpriced { min, got: message.gas_price });
         }
         let expected = view.account(&sender).nonce;
         if message.nonce < expected {

@@ -1,7 +1,7 @@
 //! The execution ledger as the consensus side uses it.
 use alloy_primitives::{Address, FixedBytes, U256};
 use rainbow_execution::*;
-use rainbow_types::constants::{AccountLimit, GAS_STAKING_ACTION, GAS_TRANSFER};
+use rainbow_types::constants::{AccountLimit, GAS_STAKING_ACTION, GAS_TRANSFER, MIN_GAS_PRICE};
 use rainbow_types::milhouse::List;
 use rainbow_types::*;
 
@@ -139,14 +139,17 @@ fn transfers_move_value_and_fees_and_refusals_change_nothing() {
         AccountState { balance: 1_000_000 - 500 - 2 * GAS_TRANSFER, nonce: 1 }
     );
     assert_eq!(ledger.account(&b).balance, 500);
-    assert_eq!(ledger.account(&ctx().fee_recipient).balance, 2 * GAS_TRANSFER);
-    assert_eq!(f.total(), before, "transfers conserve Gwei");
+    // Of the 2 Gwei per gas, MIN_GAS_PRICE burns and the rest goes to the fee recipient.
+    assert_eq!(receipt.burned, GAS_TRANSFER * MIN_GAS_PRICE);
+    assert_eq!(ledger.account(&ctx().fee_recipient).balance, (2 - MIN_GAS_PRICE) * GAS_TRANSFER);
+    assert_eq!(f.total() + receipt.burned, before, "transfers conserve Gwei but the base fee");
 
     let snapshot = f.accounts.clone();
     let cases = [
         (transfer(&a, 0, b, 1, 1), "nonce"),
         (transfer(&a, 1, b, 10_000_000, 1), "balance"),
         (transfer(&a, 1, b, 1, u64::MAX), "overflow"),
+        (transfer(&a, 1, b, 1, MIN_GAS_PRICE - 1), "price"),
     ];
     for (tx, rule) in cases {
         let err = execute_transaction(&mut f.ledger(), &tx, &ctx(), u64::MAX).unwrap_err();
@@ -158,6 +161,10 @@ fn transfers_move_value_and_fees_and_refusals_change_nothing() {
             "balance" => {
                 assert!(matches!(err, TransactionInvalid::InsufficientBalance { .. }), "{err}")
             }
+            "price" => assert_eq!(
+                err,
+                TransactionInvalid::GasPriceBelowMinimum { min: MIN_GAS_PRICE, got: 0 }
+            ),
             _ => assert_eq!(err, TransactionInvalid::Overflow),
         }
         assert!(
@@ -422,12 +429,14 @@ mod properties {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(32))]
         /// Whatever mix of valid and invalid transfers and staking transactions arrives, the Gwei
-        /// in accounts plus the Gwei escrowed in emitted requests never changes.
+        /// in accounts plus the Gwei escrowed in emitted requests plus the base fees burned never
+        /// changes.
         #[test]
         fn no_gwei_is_created_or_lost(ops in proptest::collection::vec((0usize..4, 0usize..4, 0u64..3_000_000, 0u64..3, 0u64..4, any::<bool>()), 1..40)) {
             let mut f = Fixture::new(&[5_000_000, 5_000_000, 5_000_000, 0]);
             let before = f.total();
             let mut escrowed = 0u64;
+            let mut burned = 0u64;
             let mut nonces = [0u64; 4];
             for (from, to, amount, price, nonce_skew, staking) in ops {
                 let key = f.keys[from].clone();
@@ -436,8 +445,9 @@ mod properties {
                 if let Ok(receipt) = execute_transaction(&mut f.ledger(), &tx, &ctx(), u64::MAX) {
                     nonces[from] += 1;
                     escrowed += receipt.request.map_or(0, |r| r.value);
+                    burned += receipt.burned;
                 }
-                prop_assert_eq!(f.total() + escrowed, before);
+                prop_assert_eq!(f.total() + escrowed + burned, before);
             }
         }
     }

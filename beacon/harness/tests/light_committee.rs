@@ -323,7 +323,8 @@ fn light_rewards_by_position_match_the_formula_to_the_gwei() {
     let per_position = issuance * LIGHT_PARTICIPATION_WEIGHT / (WEIGHT_DENOMINATOR * size);
     let certified = &pending.certified_transactions;
     assert_eq!(certified.len(), 2);
-    let unit = issuance * LIGHT_ENTROPY_WEIGHT / WEIGHT_DENOMINATOR / 2;
+    let unit = (issuance * LIGHT_ENTROPY_WEIGHT / WEIGHT_DENOMINATOR / 2)
+        .min(rainbow_state_transition::per_block::get_entropy_reward_cap());
     let mut expected = [0u64; LIGHT as usize];
     let mut penalty = [0u64; LIGHT as usize];
     for operator in &committee {

@@ -49,6 +49,9 @@ pub const WITHDRAWAL_KIND_EXIT: u8 = 4;
 pub const GAS_TRANSFER: u64 = 21_000;
 pub const GAS_STAKING_ACTION: u64 = 60_000;
 pub const GAS_OPERATOR_REGISTRATION: u64 = 120_000;
+/// The lowest gas price a transaction may pay (Gwei per gas). `gas * MIN_GAS_PRICE` of every
+/// fee is burned, the rest goes to the fee recipient (docs/spec/execution.md#gas-and-value).
+pub const MIN_GAS_PRICE: u64 = 1;
 
 // SSF participation flags (one `ParticipationFlags` byte per seat per slot).
 pub const SSF_ROUND_1_FLAG: u8 = 0b01;

@@ -71,9 +71,28 @@ pub struct MergeMeta {
     pub lists_count: u64,
 }
 
-fn tx(tag: u8, len: usize) -> rainbow_types::Transaction {
+/// A signed transfer of interop execution key 0 with nonce `nonce`, paying `gas_price`, on
+/// `chain_id`: a listable entry unless the price or chain is wrong.
+fn signed_tx(
+    nonce: u64,
+    gas_price: u64,
+    chain_id: u64,
+) -> Result<rainbow_types::Transaction, Error> {
+    use rainbow_execution::{encode_transaction, interop_execution_key, sign_transaction};
+    let key = interop_execution_key(0);
+    let action = rainbow_types::TransactionAction::Transfer(rainbow_types::Transfer {
+        to: interop_execution_key(1).address(),
+        amount: 1,
+    });
+    let message = rainbow_types::TransactionMessage { chain_id, nonce, gas_price, action };
+    let signed = sign_transaction(message, &key).map_err(|e| Error::generate(format!("{e:?}")))?;
+    encode_transaction(&signed).map_err(|e| Error::generate(format!("{e:?}")))
+}
+
+/// Bytes that do not decode as a transaction.
+fn undecodable(tag: u8) -> rainbow_types::Transaction {
     rainbow_types::Transaction(
-        rainbow_types::ssz_types::VariableList::new(vec![tag; len]).unwrap_or_default(),
+        rainbow_types::ssz_types::VariableList::new(vec![tag; 3]).unwrap_or_default(),
     )
 }
 
@@ -93,9 +112,16 @@ pub(crate) fn generate_merge<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error>
         compute_inclusion_list_root, compute_merged_inclusion_list,
     };
     let spec = rainbow_state_transition::ChainSpec::default_for::<E>();
-    let (a, b, c) = (tx(0xa1, 40), tx(0xb2, 60), tx(0xc3, 80));
-    let max = usize::try_from(E::preset().max_certified_transactions).map_err(Error::generate)?;
-    let many: Vec<_> = (0..max.saturating_add(3)).map(|i| tx((i % 251) as u8, 8 + i % 7)).collect();
+    let chain = spec.config.execution_chain_id;
+    let (a, b, c) = (signed_tx(0, 1, chain)?, signed_tx(1, 2, chain)?, signed_tx(2, 3, chain)?);
+    let max = E::preset().max_certified_transactions;
+    let many = (10..max.saturating_add(13))
+        .map(|nonce| signed_tx(nonce, 1, chain))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (zero_fee, other_chain) =
+        (signed_tx(3, 0, chain)?, signed_tx(4, 1, chain.wrapping_add(1))?);
+    let mut long_then_c: Vec<&rainbow_types::Transaction> = many.iter().collect();
+    long_then_c.push(&c);
     let cases: Vec<(&str, Vec<rainbow_types::InclusionList>)> = vec![
         ("no_lists", vec![]),
         ("one_list", vec![list(0, &[&a, &b])]),
@@ -107,9 +133,29 @@ pub(crate) fn generate_merge<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error>
         ("equivocating_position_is_dropped", vec![list(0, &[&a]), list(1, &[&b]), list(1, &[&c])]),
         ("empty_lists_hold_nothing", vec![list(0, &[]), list(1, &[])]),
         ("capped_at_max_certified_transactions", vec![list(0, &many.iter().collect::<Vec<_>>())]),
+        // Round by round: one long list cannot crowd out the first entry of another position.
+        ("one_long_list_cannot_crowd_others", vec![list(0, &long_then_c), list(1, &[&c, &a])]),
+        ("round_robin_order", vec![list(0, &[&a, &b]), list(1, &[&c, &a])]),
+        (
+            "unlistable_entries_are_skipped",
+            vec![list(0, &[&undecodable(0xde), &zero_fee, &other_chain, &a]), list(1, &[&b])],
+        ),
+        ("repeated_entry_in_one_list_counts_once", vec![list(0, &[&a, &a, &b])]),
     ];
     for (name, lists) in cases {
         let merged = compute_merged_inclusion_list::<E>(&lists, &spec).map_err(Error::generate)?;
+        let taken: Vec<&rainbow_types::Transaction> =
+            merged.iter().map(|m| &m.transaction).collect();
+        let expected_ok = match name {
+            "one_long_list_cannot_crowd_others" => taken.get(1) == Some(&&c),
+            "round_robin_order" => taken == [&a, &c, &b],
+            "unlistable_entries_are_skipped" => taken == [&a, &b],
+            "repeated_entry_in_one_list_counts_once" => taken == [&a, &b],
+            _ => true,
+        };
+        if !expected_ok {
+            return Err(Error::generate(format!("inclusion_list_merge/{name}: merged {taken:?}")));
+        }
         let root = compute_inclusion_list_root(&merged).map_err(Error::generate)?;
         let case = out.case("light_committee", "inclusion_list_merge", "pyspec_tests", name)?;
         for (i, l) in lists.iter().enumerate() {

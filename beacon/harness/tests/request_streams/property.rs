@@ -188,6 +188,8 @@ struct Sent {
     nonce: u64,
     gas_price: u64,
     fee: u64,
+    /// The base part of the fee, burned rather than paid to the fee recipient.
+    burned: u64,
     value: u64,
     action: TransactionAction,
     expect: Expect,
@@ -204,6 +206,7 @@ impl Sent {
             nonce: m.nonce,
             gas_price: m.gas_price,
             fee: model_fee(m),
+            burned: model_fee(&TransactionMessage { gas_price: 1, ..*m }),
             value: model_value(&m.action),
             action: m.action,
             expect,
@@ -643,7 +646,7 @@ impl World {
             let left = entry.0.checked_sub(sent.fee + sent.value);
             prop_assert!(left.is_some(), "slot {}: {:?} included unpaid", slot, sent.action);
             *entry = (left.unwrap_or(0), entry.1 + 1);
-            credit(&mut expected, payload.fee_recipient, sent.fee);
+            credit(&mut expected, payload.fee_recipient, sent.fee - sent.burned);
             if let TransactionAction::Transfer(t) = sent.action {
                 credit(&mut expected, t.to, t.amount);
             }

@@ -2,13 +2,14 @@
 //! the deterministic merge of a slot's lists into the list a certificate certifies.
 use crate::helpers::{compute_epoch_at_slot, get_domain};
 use crate::{ChainSpec, InclusionListInvalid, StateError, TransitionCaches};
-use rainbow_types::constants::DOMAIN_INCLUSION_LIST;
+use rainbow_types::constants::{DOMAIN_INCLUSION_LIST, MIN_GAS_PRICE};
 use rainbow_types::ssz_types::{BitVector, VariableList};
 use rainbow_types::tree_hash::TreeHash;
 use rainbow_types::{
     compute_signing_root, BeaconState, CertifiedTransaction, EthSpec, InclusionList,
     LightOperatorIndex, Root, SignedInclusionList, Transaction,
 };
+use std::collections::{HashMap, HashSet};
 
 /// `get_inclusion_list_signing_root`: `InclusionList` under `DOMAIN_INCLUSION_LIST` at its
 /// slot's epoch.
@@ -77,11 +78,22 @@ pub fn is_inclusion_list_equivocation(a: &InclusionList, b: &InclusionList) -> b
     a.slot == b.slot && a.position == b.position && a != b
 }
 
+/// `is_listable_transaction`: a list entry the merge may certify: it decodes as a signed
+/// transaction of this chain that pays at least `MIN_GAS_PRICE`. Stateless and cheap (no
+/// signature recovery); whether it executes is the payload's business.
+pub fn is_listable_transaction(transaction: &Transaction, spec: &ChainSpec) -> bool {
+    rainbow_execution::decode_transaction(transaction).is_ok_and(|signed| {
+        signed.message.chain_id == spec.config.execution_chain_id
+            && signed.message.gas_price >= MIN_GAS_PRICE
+    })
+}
+
 /// `compute_merged_inclusion_list`: the lists of one slot (at most one per position; a position
-/// with two different lists is an equivocation and all its lists are dropped) merged in order of
-/// committee position, then of position in the list. A transaction already taken gains the
-/// position as a holder; a new one is appended while fewer than `MAX_CERTIFIED_TRANSACTIONS`
-/// are taken.
+/// with two different lists is an equivocation and all its lists are dropped) merged **round by
+/// round**: round `r` takes the `r`-th listable transaction of each position's list, in order of
+/// committee position, while fewer than `MAX_CERTIFIED_TRANSACTIONS` are taken. One member thus
+/// claims at most its fair share of the certified list however long its own list is. Every
+/// position whose list names a taken transaction is one of its holders.
 pub fn compute_merged_inclusion_list<E: EthSpec>(
     lists: &[InclusionList],
     spec: &ChainSpec,
@@ -98,21 +110,40 @@ pub fn compute_merged_inclusion_list<E: EthSpec>(
         .collect();
     let max = usize::try_from(spec.preset.max_certified_transactions)
         .map_err(|_| StateError::Overflow("max certified transactions"))?;
-    let mut merged: Vec<(Transaction, BitVector<E::LightCommitteeSize>)> = Vec::new();
+    // Each kept position's listable transactions, each once, in list order.
+    let mut queues: Vec<(usize, Vec<&Transaction>)> = Vec::new();
     for list in sorted.into_iter().filter(|l| !equivocating.contains(&l.position)) {
         let position =
             usize::try_from(list.position).map_err(|_| StateError::Overflow("position"))?;
-        for transaction in list.transactions.iter() {
-            let index = match merged.iter().position(|(t, _)| t == transaction) {
-                Some(index) => index,
-                None if merged.len() < max => {
-                    merged.push((transaction.clone(), BitVector::new()));
-                    merged.len().saturating_sub(1)
+        let mut seen = HashSet::new();
+        let queue = list
+            .transactions
+            .iter()
+            .filter(|t| seen.insert(*t) && is_listable_transaction(t, spec))
+            .collect();
+        queues.push((position, queue));
+    }
+    let mut taken: HashMap<&Transaction, usize> = HashMap::new();
+    let mut merged: Vec<(Transaction, BitVector<E::LightCommitteeSize>)> = Vec::new();
+    let rounds = queues.iter().map(|(_, q)| q.len()).max().unwrap_or(0);
+    'rounds: for round in 0..rounds {
+        for (_, queue) in &queues {
+            if merged.len() >= max {
+                break 'rounds;
+            }
+            if let Some(transaction) = queue.get(round) {
+                if !taken.contains_key(transaction) {
+                    taken.insert(transaction, merged.len());
+                    merged.push(((*transaction).clone(), BitVector::new()));
                 }
-                None => continue,
-            };
-            if let Some((_, bits)) = merged.get_mut(index) {
-                bits.set(position, true).map_err(|_| StateError::Overflow("committee position"))?;
+            }
+        }
+    }
+    for (position, queue) in &queues {
+        for transaction in queue {
+            if let Some((_, bits)) = taken.get(transaction).and_then(|i| merged.get_mut(*i)) {
+                bits.set(*position, true)
+                    .map_err(|_| StateError::Overflow("committee position"))?;
             }
         }
     }

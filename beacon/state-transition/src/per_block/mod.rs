@@ -20,8 +20,8 @@ pub use process_justification_and_finalization::{
     get_ssf_slot_stakes, is_supermajority, process_justification_and_finalization,
 };
 pub use process_light_certificate::{
-    get_certified_transactions, get_slot_light_issuance, process_light_certificate,
-    process_light_certificate_rewards, CarriedCertificate,
+    get_certified_transactions, get_entropy_reward_cap, get_slot_light_issuance,
+    process_light_certificate, process_light_certificate_rewards, CarriedCertificate,
 };
 pub use process_proposer_slashing::process_proposer_slashing;
 pub use process_randao::process_randao;

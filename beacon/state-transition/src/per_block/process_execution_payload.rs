@@ -92,6 +92,11 @@ pub fn process_execution_payload<E: EthSpec>(
         e => Invalid::Execution(e).into(),
     })?;
     let accounts_root = ledger.finish().map_err(StateError::Ledger)?;
+    // The base part of every fee left the accounts and burned.
+    state.total_burned = state
+        .total_burned
+        .checked_add(outcome.burned)
+        .ok_or(StateError::Overflow("total burned"))?;
     if payload.state_root != accounts_root {
         return Err(Invalid::StateRoot { expected: accounts_root, got: payload.state_root }.into());
     }

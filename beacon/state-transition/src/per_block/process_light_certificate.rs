@@ -16,10 +16,11 @@ use crate::{
 };
 use rainbow_execution::compute_transaction_hash;
 use rainbow_types::constants::{
-    LIGHT_ENTROPY_WEIGHT, LIGHT_PARTICIPATION_WEIGHT, WEIGHT_DENOMINATOR,
+    GAS_TRANSFER, LIGHT_ENTROPY_WEIGHT, LIGHT_PARTICIPATION_WEIGHT, MIN_GAS_PRICE,
+    WEIGHT_DENOMINATOR,
 };
 use rainbow_types::{
-    BeaconBlock, BeaconState, Coupling, EthSpec, LightOperatorIndex, Slot, Transaction,
+    BeaconBlock, BeaconState, Coupling, EthSpec, Gwei, LightOperatorIndex, Slot, Transaction,
 };
 use std::collections::HashSet;
 
@@ -141,11 +142,19 @@ pub fn get_slot_light_issuance<E: EthSpec>(
 /// earns `floor(L * 48 / (64 * LIGHT_COMMITTEE_SIZE))` for its operator; each missing position
 /// costs its operator as much from its bond. Preference-entropy part (`LIGHT_ENTROPY_WEIGHT`):
 /// each certified transaction the payload included is worth `floor(floor(L * 16 / 64) / n)` for
-/// `n` certified transactions, split equally (rounded down) among the `k` positions whose lists
+/// `n` certified transactions, at most `get_entropy_reward_cap()`, split equally (rounded down) among the `k` positions whose lists
 /// held it. Under weak coupling the proposer earns `WEAK_COUPLING_CARRY_REWARD_BPS` of `L` for
 /// carrying the certificate (heavy reward, on top of `I_L`), unless it is slashed. Rewards accrue in
 /// `pending_light_rewards` (minted when credited at the epoch boundary); penalties are burned
 /// at once. Undistributed amounts are not minted.
+/// `get_entropy_reward_cap`: the most one certified transaction pays in preference entropy, the
+/// fee the cheapest transaction burns (`GAS_TRANSFER * MIN_GAS_PRICE`). Listing transactions of
+/// one's own (which no one else lists, so they pay their whole unit to the one holder) then
+/// costs at least what it can earn.
+pub fn get_entropy_reward_cap() -> Gwei {
+    GAS_TRANSFER.saturating_mul(MIN_GAS_PRICE)
+}
+
 pub fn process_light_certificate_rewards<E: EthSpec>(
     state: &mut BeaconState<E>,
     block: &BeaconBlock<E>,
@@ -167,7 +176,10 @@ pub fn process_light_certificate_rewards<E: EthSpec>(
     let certified = &block.body.certified_transactions;
     if !certified.is_empty() {
         let entropy = mul_div(issuance, LIGHT_ENTROPY_WEIGHT, WEIGHT_DENOMINATOR)?;
-        let per_transaction = entropy.checked_div(certified.len() as u64).unwrap_or(0);
+        // Capped by the least fee any transaction burns: a member that lists its own
+        // transactions (which only it lists) can win back at most what they burned.
+        let per_transaction =
+            entropy.checked_div(certified.len() as u64).unwrap_or(0).min(get_entropy_reward_cap());
         let included: HashSet<_> = block
             .body
             .execution_payload
