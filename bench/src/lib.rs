@@ -30,6 +30,7 @@ impl EthSpec for Committee2048EthSpec {
     type MaxSsfAggregates = <MainnetEthSpec as EthSpec>::MaxSsfAggregates;
     type MaxInclusionListEquivocations = <MainnetEthSpec as EthSpec>::MaxInclusionListEquivocations;
     type SsfParticipationLength = <MainnetEthSpec as EthSpec>::SsfParticipationLength;
+    type JustifiedHistoryLength = <MainnetEthSpec as EthSpec>::JustifiedHistoryLength;
 
     const NAME: &'static str = "mainnet";
 

@@ -39,9 +39,10 @@ fn import_then_export_round_trips_and_bad_files_are_refused() {
         "data": [{
             "pubkey": pubkey,
             "signed_blocks": [{"slot": "7", "signing_root": format!("0x{}", "11".repeat(32))}],
+            // Vote heights (decision 87): round 1 of slot 6 from source 5, round 2 of slot 6.
             "signed_attestations": [
-                {"source_epoch": "5", "target_epoch": "6", "signing_root": format!("0x{}", "22".repeat(32))},
-                {"source_epoch": "6", "target_epoch": "6", "signing_root": format!("0x{}", "33".repeat(32))}
+                {"source_epoch": "10", "target_epoch": "12", "signing_root": format!("0x{}", "22".repeat(32))},
+                {"source_epoch": "12", "target_epoch": "13", "signing_root": format!("0x{}", "33".repeat(32))}
             ]
         }]
     });

@@ -51,9 +51,17 @@ impl<E: EthSpec> BeaconChain<E> {
                 && compute_epoch_at_slot(data.slot, &self.spec).saturating_add(1) >= current
                 && rainbow_state_transition::helpers::get_block_root_at_slot(state, data.slot)
                     .is_ok_and(|r| r == data.head_root)
-                && (data.round != SSF_ROUND_JUSTIFY || data.source == state.justified_checkpoint)
+                && (data.round != SSF_ROUND_JUSTIFY
+                    || rainbow_state_transition::helpers::get_justified_checkpoint_at_slot(
+                        state, data.slot,
+                    )
+                    .is_ok_and(|source| source == data.source))
+                && rainbow_state_transition::per_block::counts_new_votes(state, a, &self.spec)
         });
-        out.sort_by_key(|a| std::cmp::Reverse((a.data.slot, a.data.round)));
+        // Round 1 before round 2 and the oldest slot first: the round-1 votes that justify a
+        // slot (and unlock the seats that voted round 2 on it) are never crowded out by newer
+        // ones, and round 2 of a slot only counts once its round 1 did.
+        out.sort_by_key(|a| (a.data.round, a.data.slot));
         out.truncate(E::MaxSsfAggregates::to_usize());
         out
     }
@@ -276,6 +284,10 @@ impl<E: EthSpec> BeaconChain<E> {
             if !is_supermajority(voted, total) {
                 debug!(slot, voted, total, "no round-2 vote: round 1 short of 2/3");
                 return Ok(vec![]);
+            }
+            // Justified in this node's view: the head stays on its chain from now on.
+            if self.fork_choice.on_justified_by_votes(target) {
+                debug!(slot, root = %target.root, "justified by the round-1 votes seen");
             }
             SsfVoteData { round: SSF_ROUND_FINALIZE, source: target, ..round_1 }
         } else {

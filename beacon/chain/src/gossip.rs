@@ -10,6 +10,7 @@ use rainbow_state_transition::light::{
     compute_inclusion_list_root, get_inclusion_list_size, get_light_certificate_vote_signing_root,
     is_valid_inclusion_list, is_valid_light_certificate, light_certificate_signature_set,
 };
+use rainbow_state_transition::per_block::is_slashable_ssf_vote_data;
 use rainbow_state_transition::signature_sets::{
     get_ssf_aggregate_participants, ssf_aggregate_signature_set,
 };
@@ -59,6 +60,9 @@ impl<E: EthSpec> BeaconChain<E> {
         if data.round == SSF_ROUND_FINALIZE && data.source != data.target {
             return Err(reject("round-2 source is not its target"));
         }
+        if data.round == SSF_ROUND_JUSTIFY && data.source.slot >= data.slot {
+            return Err(reject("round-1 source is not before its slot"));
+        }
         if !self.fork_choice.contains(&data.head_root) {
             return Err(ignore(format!("unknown block {}", data.head_root)));
         }
@@ -105,6 +109,27 @@ impl<E: EthSpec> BeaconChain<E> {
             }
             return Err(ignore("equivocating vote kept as slashing evidence"));
         }
+        // A surround against one of the seat's pooled votes of other slots is evidence too; the
+        // vote itself is valid for its own slot and is pooled.
+        let surrounded: Vec<SsfVote> = self
+            .pools
+            .votes
+            .values()
+            .filter_map(|by_operator| by_operator.get(&vote.operator_index))
+            .filter(|other| is_slashable_ssf_vote_data(&other.data, data))
+            .cloned()
+            .collect();
+        for other in surrounded {
+            let indexed = |v: &SsfVote| IndexedSsfVote::<E> {
+                operator_indices: VariableList::new(vec![v.operator_index]).unwrap_or_default(),
+                data: v.data,
+                signature: v.signature,
+            };
+            let slashing = VoteSlashing { vote_1: indexed(&other), vote_2: indexed(vote) };
+            if !self.pools.vote_slashings.contains(&slashing) {
+                self.pools.vote_slashings.push(slashing);
+            }
+        }
         self.pools
             .votes
             .entry((data.slot, data.round))
@@ -135,6 +160,9 @@ impl<E: EthSpec> BeaconChain<E> {
         }
         if data.target != (Checkpoint { slot: data.slot, root: data.head_root }) {
             return Err(reject("target is not (slot, head_root)"));
+        }
+        if data.round == SSF_ROUND_JUSTIFY && data.source.slot >= data.slot {
+            return Err(reject("round-1 source is not before its slot"));
         }
         if !self.fork_choice.contains(&data.head_root) {
             return Err(ignore(format!("unknown block {}", data.head_root)));

@@ -3,13 +3,21 @@
 //! node never signs two different blocks for one slot or two different votes for one slot and
 //! round, even across restarts. Records import from and export to EIP-3076 interchange JSON.
 //!
-//! EIP-3076 mapping (SSF checkpoints are slots): a block is `{slot, signing_root}`; a vote is an
-//! "attestation" `{source_epoch, target_epoch, signing_root}` with `target_epoch` = the vote's
-//! slot and `source_epoch` = its source slot; round 2 has `source == target` (its source is its
-//! target), round 1 always `source < target`. Imported history raises a low watermark: nothing
-//! at or below the highest imported slot is signed again.
+//! Votes are also checked against the surround rule: a key never signs a vote that surrounds, or
+//! is surrounded by, one it signed (`is_slashable_ssf_vote_data`), so an honest operator that
+//! cast round 2 for slot `u` abstains from round 1 while its head's justified checkpoint is older
+//! than `u` (docs/spec/validator.md#slashing-protection).
+//!
+//! EIP-3076 mapping (SSF checkpoints are slots, and each slot has two heights): a block is
+//! `{slot, signing_root}`; a vote is an "attestation" `{source_epoch, target_epoch,
+//! signing_root}` whose epochs are the vote's **heights** (`compute_vote_heights`): round 1 of
+//! slot `t` with source slot `s` is `{2s, 2t}`, round 2 of slot `t` is `{2t, 2t + 1}`. EIP-3076's
+//! own double and surround checks on these epochs are then exactly this chain's slashing
+//! conditions. Imported history raises a low watermark: nothing at or below the highest imported
+//! slot is signed again.
+use rainbow_state_transition::per_block::{compute_vote_heights, is_slashable_ssf_vote_data};
 use rainbow_store::{Column, KeyValueStore, StoreError};
-use rainbow_types::{PublicKeyBytes, Root, Slot};
+use rainbow_types::{PublicKeyBytes, Root, Slot, SsfVoteData};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,6 +28,11 @@ pub enum NotSafe {
     DoubleBlock { slot: Slot },
     #[error("already signed a different round-{round} vote at slot {slot}")]
     DoubleVote { slot: Slot, round: u8 },
+    #[error(
+        "a round-{round} vote at slot {slot} with source slot {source_slot} would surround or be \
+         surrounded by the round-{other_round} vote signed at slot {other_slot}"
+    )]
+    SurroundVote { slot: Slot, round: u8, source_slot: Slot, other_slot: Slot, other_round: u8 },
     #[error("slot {slot} is at or below the protection watermark {watermark} (imported history)")]
     BelowWatermark { slot: Slot, watermark: Slot },
     #[error("interchange file: {0}")]
@@ -37,6 +50,27 @@ struct KeyRecord {
     votes: BTreeMap<String, (Slot, Root, Slot, u8)>,
     block_watermark: Option<Slot>,
     vote_watermark: Option<Slot>,
+}
+
+impl KeyRecord {
+    /// A recorded vote that the vote `(slot, round, source)` would surround, be surrounded by,
+    /// or double at the same height: `(slot, round)` of the first found.
+    fn surrounding(&self, slot: Slot, round: u8, source: Slot) -> Option<(Slot, u8)> {
+        let new = vote_data(slot, round, source);
+        self.votes
+            .values()
+            .find(|(s, _, t, r)| is_slashable_ssf_vote_data(&vote_data(*t, *r, *s), &new))
+            .map(|(_, _, t, r)| (*t, *r))
+    }
+}
+
+/// The parts of a vote that decide its heights (the roots only make two votes differ, which
+/// the double-vote check above compares by signing root).
+fn vote_data(slot: Slot, round: u8, source: Slot) -> SsfVoteData {
+    let mut data = SsfVoteData { slot, round, ..SsfVoteData::default() };
+    data.source.slot = source;
+    data.target.slot = slot;
+    data
 }
 
 fn vote_key(slot: Slot, round: u8) -> String {
@@ -160,6 +194,15 @@ impl SlashingProtection {
             Some((_, root, _, _)) if *root == signing_root => Ok(()),
             Some(_) => Err(NotSafe::DoubleVote { slot, round }),
             None => {
+                if let Some((other_slot, other_round)) = record.surrounding(slot, round, source) {
+                    return Err(NotSafe::SurroundVote {
+                        slot,
+                        round,
+                        source_slot: source,
+                        other_slot,
+                        other_round,
+                    });
+                }
                 record.votes.insert(key, (source, signing_root, slot, round));
                 self.save(pubkey, &record)
             }
@@ -184,10 +227,13 @@ impl SlashingProtection {
                 signed_attestations: record
                     .votes
                     .values()
-                    .map(|(source, root, slot, round)| InterchangeVote {
-                        source_epoch: if *round == 2 { *slot } else { *source },
-                        target_epoch: *slot,
-                        signing_root: Some(*root),
+                    .filter_map(|(source, root, slot, round)| {
+                        let (s, t) = compute_vote_heights(*round, *source, *slot)?;
+                        Some(InterchangeVote {
+                            source_epoch: u64::try_from(s).ok()?,
+                            target_epoch: u64::try_from(t).ok()?,
+                            signing_root: Some(*root),
+                        })
                     })
                     .collect(),
             });
@@ -225,16 +271,16 @@ impl SlashingProtection {
                 record.block_watermark = record.block_watermark.max(Some(block.slot));
             }
             for vote in &key.signed_attestations {
-                let round = if vote.source_epoch == vote.target_epoch { 2 } else { 1 };
+                // Heights back to slots: an odd target height is round 2 of slot target / 2.
+                let round = if vote.target_epoch % 2 == 1 { 2 } else { 1 };
+                let (source, slot) = (vote.source_epoch / 2, vote.target_epoch / 2);
                 if let Some(root) = vote.signing_root {
-                    record.votes.entry(vote_key(vote.target_epoch, round)).or_insert((
-                        vote.source_epoch,
-                        root,
-                        vote.target_epoch,
-                        round,
-                    ));
+                    record
+                        .votes
+                        .entry(vote_key(slot, round))
+                        .or_insert((source, root, slot, round));
                 }
-                record.vote_watermark = record.vote_watermark.max(Some(vote.target_epoch));
+                record.vote_watermark = record.vote_watermark.max(Some(slot));
             }
             self.save(&key.pubkey, &record)?;
         }
@@ -290,5 +336,44 @@ mod tests {
         // Another chain's file is refused.
         let other = SlashingProtection::new(Arc::new(MemoryStore::new()), Root::ZERO);
         assert!(matches!(other.import(&parsed), Err(NotSafe::WrongChain { .. })));
+    }
+
+    /// The lock: after round 2 of slot 10, a key does not sign a round-1 vote whose source is
+    /// older than 10 (it would surround the round-2 vote), but signs one with source 10; a vote
+    /// inside an older, wider one is refused too; and the export's epochs are the heights.
+    #[test]
+    fn attack_honest_key_signs_no_surround_vote() {
+        let sp = SlashingProtection::new(Arc::new(MemoryStore::new()), Root::repeat_byte(9));
+        let (a, b, c) = (Root::repeat_byte(1), Root::repeat_byte(2), Root::repeat_byte(3));
+        sp.check_and_record_vote(&key(1), 10, 1, 9, a).unwrap();
+        sp.check_and_record_vote(&key(1), 10, 2, 10, b).unwrap();
+        assert_eq!(
+            sp.check_and_record_vote(&key(1), 12, 1, 9, c),
+            Err(NotSafe::SurroundVote {
+                slot: 12,
+                round: 1,
+                source_slot: 9,
+                other_slot: 10,
+                other_round: 2
+            })
+        );
+        sp.check_and_record_vote(&key(1), 12, 1, 10, c).unwrap();
+        // A wide round-1 vote of key 2 (source 3, slot 20), then one inside it.
+        sp.check_and_record_vote(&key(2), 20, 1, 3, a).unwrap();
+        assert!(matches!(
+            sp.check_and_record_vote(&key(2), 15, 2, 15, b),
+            Err(NotSafe::SurroundVote { other_slot: 20, .. })
+        ));
+        let exported = sp.export().unwrap();
+        let heights: Vec<(u64, u64)> = exported
+            .data
+            .iter()
+            .find(|k| k.pubkey == key(1))
+            .unwrap()
+            .signed_attestations
+            .iter()
+            .map(|v| (v.source_epoch, v.target_epoch))
+            .collect();
+        assert_eq!(heights, vec![(18, 20), (20, 21), (20, 24)]);
     }
 }

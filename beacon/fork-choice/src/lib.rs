@@ -165,6 +165,23 @@ impl ForkChoice {
         }
     }
 
+    /// `on_justified_by_votes`: the node saw round-1 votes of 2/3 of the seat stake for
+    /// `checkpoint` (its round-2 condition) before any block counted them. The store's justified
+    /// checkpoint moves forward to it when its block is in the tree and descends from the
+    /// finalized block, so the head stays on that checkpoint's chain: a node that voted round 2
+    /// for it never follows a branch it could only vote on with an older source (a surround
+    /// vote; docs/spec/fork-choice.md#on_justified_by_votes). Returns whether it moved.
+    pub fn on_justified_by_votes(&mut self, checkpoint: Checkpoint) -> bool {
+        if checkpoint.slot <= self.justified.slot
+            || !self.nodes.contains_key(&checkpoint.root)
+            || !self.is_descendant(&self.finalized.root, &checkpoint.root)
+        {
+            return false;
+        }
+        self.justified = checkpoint;
+        true
+    }
+
     /// `on_vote`: records a seat's round-1 vote for `root` dated `slot` when it is newer than the
     /// seat's latest. Votes for blocks not (yet) in the tree are refused; the caller queues them.
     pub fn on_vote(
@@ -207,11 +224,25 @@ impl ForkChoice {
         self.ancestor_at_slot(descendant, a.slot) == Some(*ancestor)
     }
 
-    /// A block may lead to the head when it is on the same chain as the justified checkpoint
-    /// (an ancestor or a descendant of it): a head must build on the latest justified block.
+    /// `is_on_checkpoint_chain`: whether `root` is on the chain the checkpoint names. A
+    /// checkpoint `(slot, r)` says that `r` is the chain's block at `slot`, so no block lies
+    /// between `r` and `slot`: a block at or before `slot` must be `r` or an ancestor of it; a
+    /// later block must have `r` as its ancestor at `slot`. A late block inside an empty-slot
+    /// checkpoint descends from `r` but is not on its chain.
+    pub fn is_on_checkpoint_chain(&self, checkpoint: &Checkpoint, root: &Root) -> bool {
+        let Some(node) = self.nodes.get(root) else {
+            return false;
+        };
+        if node.slot <= checkpoint.slot {
+            return self.is_descendant(root, &checkpoint.root);
+        }
+        self.ancestor_at_slot(root, checkpoint.slot) == Some(checkpoint.root)
+    }
+
+    /// A block may lead to the head when it is on the justified checkpoint's chain: a head must
+    /// build on the latest justified checkpoint.
     fn is_viable(&self, root: &Root) -> bool {
-        self.is_descendant(&self.justified.root, root)
-            || self.is_descendant(root, &self.justified.root)
+        self.is_on_checkpoint_chain(&self.justified, root)
     }
 
     /// `get_head`: LMD-GHOST from the finalized block. At each step go to the viable child whose
@@ -253,12 +284,22 @@ impl ForkChoice {
         }
     }
 
-    /// Drops every block that does not descend from the finalized block and the votes for
-    /// them; the finalized block becomes the anchor. Returns the dropped roots.
+    /// Drops every block that is not on the finalized checkpoint's chain after it (a late block
+    /// inside an empty-slot checkpoint included) and the votes for them; the finalized block
+    /// becomes the anchor. Returns the dropped roots.
     pub fn prune(&mut self) -> Vec<Root> {
         let finalized = self.finalized.root;
-        let keep: Vec<Root> =
-            self.nodes.keys().filter(|r| self.is_descendant(&finalized, r)).copied().collect();
+        let checkpoint = self.finalized;
+        let keep: Vec<Root> = self
+            .nodes
+            .keys()
+            .filter(|r| {
+                **r == finalized
+                    || (self.nodes.get(*r).is_some_and(|n| n.slot > checkpoint.slot)
+                        && self.is_on_checkpoint_chain(&checkpoint, r))
+            })
+            .copied()
+            .collect();
         let keep: std::collections::HashSet<Root> = keep.into_iter().collect();
         let dropped: Vec<Root> =
             self.nodes.keys().filter(|r| !keep.contains(*r)).copied().collect();

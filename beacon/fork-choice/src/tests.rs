@@ -125,3 +125,49 @@ fn finality_moves_forward_prunes_and_survives_a_round_trip() {
     assert_eq!(back, fc);
     assert!(matches!(ForkChoice::from_bytes(b"{"), Err(ForkChoiceError::Corrupt(_))));
 }
+
+/// Attack 2 of docs/spec/security.md, at the fork-choice level: a node that saw round-1 votes of
+/// 2/3 for `(10, B10)` (and voted round 2 for it) keeps its head on B10's chain even when a
+/// heavier branch that lacks B10 appears, because following it would need a surround vote.
+#[test]
+fn attack_justified_by_votes_keeps_the_head_on_the_locked_chain() {
+    let mut fc = ForkChoice::new(r(0), 0);
+    block(&mut fc, 9, 0, 9);
+    block(&mut fc, 10, 9, 10); // B10 on fork 1
+    block(&mut fc, 11, 9, 11); // fork 2 from B9
+    block(&mut fc, 12, 11, 12);
+    // Every vote is on fork 2: plain LMD-GHOST follows it.
+    for operator in 0..3 {
+        fc.on_vote(operator, 12, r(12)).unwrap();
+    }
+    assert_eq!(fc.get_head(&stakes(3)).unwrap(), r(12));
+    // The node saw 2/3 round-1 votes for (10, B10): justified in its view.
+    assert!(fc.on_justified_by_votes(cp(10, 10)));
+    assert_eq!(fc.justified(), cp(10, 10));
+    assert_eq!(fc.get_head(&stakes(3)).unwrap(), r(10), "fork 2 is no longer viable");
+    // Never backwards, never to an unknown block.
+    assert!(!fc.on_justified_by_votes(cp(9, 9)));
+    assert!(!fc.on_justified_by_votes(cp(13, 77)));
+}
+
+/// A justified or finalized checkpoint of an empty slot, `(5, B3)`, says no block lies in slots
+/// 4-5 of its chain: a late block at slot 4 on B3 descends from B3 but is not viable, and pruning
+/// at that finality drops it.
+#[test]
+fn attack_late_block_inside_an_empty_slot_checkpoint_becomes_the_head() {
+    let mut fc = ForkChoice::new(r(0), 0);
+    block(&mut fc, 3, 0, 3);
+    block(&mut fc, 6, 3, 6);
+    fc.update_checkpoints(cp(5, 3), cp(0, 0));
+    block(&mut fc, 4, 3, 4); // late, inside the justified checkpoint
+    fc.on_vote(0, 4, r(4)).unwrap();
+    fc.on_vote(1, 4, r(4)).unwrap();
+    assert!(fc.is_on_checkpoint_chain(&cp(5, 3), &r(6)));
+    assert!(fc.is_on_checkpoint_chain(&cp(5, 3), &r(3)));
+    assert!(!fc.is_on_checkpoint_chain(&cp(5, 3), &r(4)));
+    assert_eq!(fc.get_head(&stakes(2)).unwrap(), r(6), "the heavier late block is not viable");
+    fc.update_checkpoints(cp(5, 3), cp(5, 3));
+    let dropped = fc.prune();
+    assert!(dropped.contains(&r(4)), "pruned at the checkpoint's finality");
+    assert!(fc.contains(&r(6)) && fc.contains(&r(3)));
+}

@@ -12,11 +12,12 @@ use rainbow_execution::{
 };
 use rainbow_state_transition::block_production::{produce_block, BlockContents, ProducedBlock};
 use rainbow_state_transition::helpers::{
-    compute_epoch_at_slot, get_beacon_proposer_index, get_current_epoch, get_domain,
-    get_expected_supply, get_seat_epoch, get_seats, get_total_supply,
+    compute_epoch_at_slot, get_beacon_proposer_index, get_block_root_at_slot, get_current_epoch,
+    get_domain, get_expected_supply, get_justified_checkpoint_at_slot, get_seat_epoch, get_seats,
+    get_total_supply,
 };
 use rainbow_state_transition::light::get_light_committee;
-use rainbow_state_transition::per_block::is_supermajority;
+use rainbow_state_transition::per_block::{is_slashable_ssf_vote_data, is_supermajority};
 use rainbow_state_transition::{
     initialize_beacon_state_from_genesis, process_slots, state_transition, BlockOutcome,
     BlockProcessingError, BlockSignatureStrategy, ChainSpec, GenesisConfig,
@@ -106,6 +107,9 @@ pub struct Harness<E: EthSpec> {
     pub pending_certificate: Option<light::PendingCertificate<E>>,
     /// How many states the supply invariant was checked on.
     pub supply_checks: u64,
+    /// Every vote each operator signed through [`Harness::vote`]: an honest operator never
+    /// signs a vote slashable against one of these (its slashing protection).
+    pub signed_votes: HashMap<HeavyOperatorIndex, Vec<SsfVoteData>>,
 }
 
 /// The interop BLS key of index `i`.
@@ -158,6 +162,7 @@ impl<E: EthSpec> Harness<E> {
             pending_inclusion_list_equivocations: Vec::new(),
             pending_certificate: None,
             supply_checks: 0,
+            signed_votes: HashMap::new(),
         };
         harness.states.insert(genesis_root, state);
         harness.check_supply(&harness.head_state.clone());
@@ -229,8 +234,11 @@ impl<E: EthSpec> Harness<E> {
             .filter(|a| {
                 a.data.slot < slot
                     && compute_epoch_at_slot(a.data.slot, &self.spec) + 1 >= current
+                    && get_block_root_at_slot(&state, a.data.slot)
+                        .is_ok_and(|r| r == a.data.head_root)
                     && (a.data.round != SSF_ROUND_JUSTIFY
-                        || a.data.source == state.justified_checkpoint)
+                        || get_justified_checkpoint_at_slot(&state, a.data.slot)
+                            .is_ok_and(|source| source == a.data.source))
             })
             .take(E::MaxSsfAggregates::to_usize())
             .cloned()
@@ -328,11 +336,11 @@ impl<E: EthSpec> Harness<E> {
         self.head_root = root;
         self.head_state = state;
         let included: Vec<_> = block.message.body.ssf_aggregates.iter().cloned().collect();
-        // Drop what was included, and round-1 votes whose source can no longer be justified.
-        let justified = self.head_state.justified_checkpoint;
+        // Drop what was included, and aggregates too old for any later block.
+        let current = get_current_epoch(&self.head_state, &self.spec);
+        let spec = &self.spec;
         self.pending_aggregates.retain(|a| {
-            !included.contains(a)
-                && (a.data.round != SSF_ROUND_JUSTIFY || a.data.source == justified)
+            !included.contains(a) && compute_epoch_at_slot(a.data.slot, spec) + 1 >= current
         });
         self.pending_proposer_slashings
             .retain(|s| !block.message.body.proposer_slashings.contains(s));
@@ -420,13 +428,35 @@ impl<E: EthSpec> Harness<E> {
             .collect()
     }
 
+    /// Keeps the operators of `voters` that may sign `data` under slashing protection (no vote
+    /// they signed is slashable against it) and records `data` as signed by them.
+    pub fn protect(
+        &mut self,
+        voters: &BTreeSet<HeavyOperatorIndex>,
+        data: &SsfVoteData,
+    ) -> BTreeSet<HeavyOperatorIndex> {
+        let mut signing = BTreeSet::new();
+        for operator in voters {
+            let history = self.signed_votes.entry(*operator).or_default();
+            if history.iter().any(|d| is_slashable_ssf_vote_data(d, data)) {
+                continue;
+            }
+            if !history.contains(data) {
+                history.push(*data);
+            }
+            signing.insert(*operator);
+        }
+        signing
+    }
+
     /// The votes of `slot`, made after its block (if any) was imported: round 1 by every online
     /// seat on the head; round 2 only if round 1 reached 2/3 of the seat stake (the voters saw
-    /// the target justified).
+    /// the target justified). An operator whose slashing protection refuses a vote abstains
+    /// (after round 2 of slot `u`, round 1 waits for a head justified at `u` or later).
     pub fn vote(&mut self, slot: Slot, strategy: &Strategy) {
         let state = self.state_at(slot);
-        let voters = self.online_seats(&state, slot, &strategy.offline);
-        if voters.is_empty() {
+        let online = self.online_seats(&state, slot, &strategy.offline);
+        if online.is_empty() {
             return;
         }
         let target = Checkpoint { slot, root: self.head_root };
@@ -437,6 +467,7 @@ impl<E: EthSpec> Harness<E> {
             source: self.head_state.justified_checkpoint,
             target,
         };
+        let voters = self.protect(&online, &round_1);
         let Some(aggregate_1) = self.aggregate(&state, round_1, &voters) else {
             return;
         };
@@ -452,6 +483,7 @@ impl<E: EthSpec> Harness<E> {
         self.pending_aggregates.push(aggregate_1);
         if is_supermajority(voted, total) {
             let round_2 = SsfVoteData { round: SSF_ROUND_FINALIZE, source: target, ..round_1 };
+            let voters = self.protect(&voters, &round_2);
             if let Some(aggregate_2) = self.aggregate(&state, round_2, &voters) {
                 self.pending_aggregates.push(aggregate_2);
             }

@@ -205,12 +205,32 @@ fn vote_slashing_rules() {
     assert_eq!(slashed, vec![4, 6], "exactly the operators named by both votes");
     let fail = |r| E::VoteSlashing { index: 0, reason: r };
 
+    // Votes of other slots or rounds with the same source neither double nor surround.
     let s =
         VoteSlashing { vote_2: h.indexed_vote(&state, vote_data(1, 1, 2), &both), ..ok.clone() };
-    assert_eq!(run(&s, &state).unwrap_err(), fail(V::SlotMismatch(2, 1)));
+    assert_eq!(run(&s, &state).unwrap_err(), fail(V::NotSlashable));
     let s =
         VoteSlashing { vote_2: h.indexed_vote(&state, vote_data(2, 2, 2), &both), ..ok.clone() };
-    assert_eq!(run(&s, &state).unwrap_err(), fail(V::RoundMismatch(1, 2)));
+    assert_eq!(run(&s, &state).unwrap_err(), fail(V::NotSlashable));
+    // A surround: round 2 of slot 2 (heights 4 -> 5) inside round 1 of slot 3 with source slot
+    // 1 (heights 2 -> 6). With source slot 2 (heights 4 -> 6) it is not.
+    let finalize = |slot: u64| SsfVoteData {
+        source: Checkpoint { slot, root: B256::repeat_byte(1) },
+        ..vote_data(slot, 2, 1)
+    };
+    let justify_from = |source: u64| SsfVoteData {
+        source: Checkpoint { slot: source, root: B256::repeat_byte(1) },
+        ..vote_data(3, 1, 3)
+    };
+    let surround = VoteSlashing {
+        vote_1: h.indexed_vote(&state, finalize(2), &both),
+        vote_2: h.indexed_vote(&state, justify_from(1), &both),
+    };
+    let post_surround = run(&surround, &state).unwrap();
+    assert!((2..7).step_by(2).all(|i| post_surround.heavy_operators.get(i).unwrap().slashed));
+    let not_surround =
+        VoteSlashing { vote_2: h.indexed_vote(&state, justify_from(2), &both), ..surround };
+    assert_eq!(run(&not_surround, &state).unwrap_err(), fail(V::NotSlashable));
     let s = VoteSlashing { vote_2: ok.vote_1.clone(), ..ok.clone() };
     assert_eq!(run(&s, &state).unwrap_err(), fail(V::DataIdentical));
     let mut s = ok.clone();

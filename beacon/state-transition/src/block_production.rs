@@ -7,8 +7,9 @@ use crate::helpers::{
 };
 use crate::per_block::{
     compute_payload_block_hash, get_certified_transactions, get_expected_withdrawals,
-    process_block, process_block_header, process_inclusion_list_equivocation,
-    process_proposer_slashing, process_randao, process_ssf_aggregates, process_vote_slashing,
+    get_ssf_slot_stakes, is_supermajority, process_block, process_block_header,
+    process_inclusion_list_equivocation, process_proposer_slashing, process_randao,
+    process_ssf_aggregate, process_ssf_aggregates, process_vote_slashing,
 };
 use crate::per_slot::process_slots;
 use crate::{BlockOutcome, BlockProcessingError, ChainSpec, StateError, TransitionCaches};
@@ -16,6 +17,7 @@ use alloy_primitives::Address;
 use rainbow_execution::{
     AddressIndex, BuiltinEngine, ExecutionContext, ExecutionEngine, Ledger, Mempool, ReadLedger,
 };
+use rainbow_types::constants::SSF_ROUND_FINALIZE;
 use rainbow_types::ssz_types::VariableList;
 use rainbow_types::tree_hash::TreeHash;
 use rainbow_types::{
@@ -54,6 +56,33 @@ fn list<T, N: rainbow_types::typenum::Unsigned>(
     what: &'static str,
 ) -> Result<VariableList<T, N>, BlockProcessingError> {
     VariableList::new(items).map_err(|_| StateError::Overflow(what).into())
+}
+
+/// Drops the round-2 aggregates this block could not count: those of a slot whose round-1 votes
+/// of 2/3 of the seat stake are not counted on `work` (the state just before the block's
+/// aggregates) even with the block's round-1 aggregates (docs/spec/validator.md#aggregation).
+fn select_countable_round_2<E: EthSpec>(
+    work: &BeaconState<E>,
+    aggregates: Vec<SsfAggregate<E>>,
+    spec: &ChainSpec,
+    caches: &mut TransitionCaches,
+) -> Result<Vec<SsfAggregate<E>>, BlockProcessingError> {
+    let mut scratch = work.clone();
+    for (index, aggregate) in aggregates.iter().enumerate() {
+        if aggregate.data.round != SSF_ROUND_FINALIZE {
+            process_ssf_aggregate(&mut scratch, aggregate, index, false, spec, caches)?;
+        }
+    }
+    let mut kept = Vec::with_capacity(aggregates.len());
+    for aggregate in aggregates {
+        let countable = aggregate.data.round != SSF_ROUND_FINALIZE
+            || get_ssf_slot_stakes(&scratch, aggregate.data.slot, spec)?
+                .is_some_and(|(round_1, _, total)| is_supermajority(round_1, total));
+        if countable {
+            kept.push(aggregate);
+        }
+    }
+    Ok(kept)
 }
 
 /// Builds the block of `slot` on `state` (any earlier slot; it is advanced on a copy). The
@@ -113,6 +142,9 @@ pub fn produce_block<E: EthSpec>(
     for (index, evidence) in block.body.inclusion_list_equivocations.iter().enumerate() {
         process_inclusion_list_equivocation(&mut work, evidence, index, spec, caches)?;
     }
+    let aggregates: Vec<SsfAggregate<E>> = block.body.ssf_aggregates.iter().cloned().collect();
+    block.body.ssf_aggregates =
+        list(select_countable_round_2(&work, aggregates, spec, caches)?, "ssf aggregates")?;
     process_ssf_aggregates(&mut work, &block, false, spec, caches)?;
     // The certified transactions come first, then the caller's list.
     let mut required = get_certified_transactions(&block);

@@ -84,12 +84,10 @@ pub enum ProposerSlashingInvalid {
 /// Why a vote slashing is invalid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VoteSlashingInvalid {
-    #[error("votes are for different slots ({0} and {1})")]
-    SlotMismatch(Slot, Slot),
-    #[error("votes are for different rounds ({0} and {1})")]
-    RoundMismatch(u8, u8),
     #[error("the two votes carry identical data")]
     DataIdentical,
+    #[error("the two votes are neither a double vote nor a surround vote")]
+    NotSlashable,
     #[error("vote {0} names no operator")]
     EmptyIndices(u8),
     #[error("vote {0}'s operator indices are not sorted and unique")]
@@ -121,6 +119,10 @@ pub enum SsfAggregateInvalid {
     SourceNotJustified { expected: Checkpoint, got: Checkpoint },
     #[error("round-2 source {got:?} differs from its target")]
     Round2SourceNotTarget { got: Checkpoint },
+    #[error("round-1 source slot {source_slot} is not before the vote's slot {vote_slot}")]
+    SourceNotBeforeTarget { source_slot: Slot, vote_slot: Slot },
+    #[error("round-2 votes of slot {vote_slot} before round-1 votes of 2/3 of its seat stake were counted")]
+    Round2WithoutJustification { vote_slot: Slot },
     #[error("aggregation bits have length {got}, the epoch has {expected} seats")]
     BitsLength { expected: usize, got: usize },
     #[error("no aggregation bit is set")]

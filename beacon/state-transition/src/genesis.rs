@@ -260,6 +260,15 @@ pub fn initialize_beacon_state_from_genesis<E: EthSpec>(
         pending_heavy_rewards: List::new(vec![0; heavy_count])?,
         justified_checkpoint: Checkpoint::default(),
         finalized_checkpoint: Checkpoint::default(),
+        justified_history: Vector::new(vec![
+            Checkpoint::default();
+            usize::try_from(
+                preset.slots_per_epoch.saturating_mul(2)
+            )
+            .map_err(|_| StateError::Overflow(
+                "justified history"
+            ))?
+        ])?,
         delegations: List::new(
             delegations
                 .into_iter()

@@ -28,7 +28,8 @@ pub fn process_slots<E: EthSpec>(
     Ok(())
 }
 
-/// `process_slot`: caches the state root and the latest block root of the slot.
+/// `process_slot`: caches the state root and the latest block root of the slot, and the
+/// justified checkpoint the chain has at the slot's end (the source its round-1 votes name).
 pub fn process_slot<E: EthSpec>(state: &mut BeaconState<E>) -> Result<(), StateError> {
     let previous_state_root = state.canonical_root()?;
     let len = state.state_roots.len() as u64;
@@ -48,5 +49,14 @@ pub fn process_slot<E: EthSpec>(state: &mut BeaconState<E>) -> Result<(), StateE
         .get_mut(i)
         .ok_or(StateError::MissingIndex { list: "block_roots", index: i as u64 })? =
         previous_block_root;
+    let len = state.justified_history.len() as u64;
+    let j = usize::try_from(state.slot.checked_rem(len).ok_or(StateError::Overflow("slot"))?)
+        .map_err(|_| StateError::Overflow("slot"))?;
+    let justified = state.justified_checkpoint;
+    *state
+        .justified_history
+        .get_mut(j)
+        .ok_or(StateError::MissingIndex { list: "justified_history", index: j as u64 })? =
+        justified;
     Ok(())
 }

@@ -33,6 +33,9 @@ pub trait EthSpec:
     /// `MAX_HEAVY_SEATS * SLOTS_PER_EPOCH`: one SSF participation flag byte per seat per slot of an
     /// epoch.
     type SsfParticipationLength: Length;
+    /// `2 * SLOTS_PER_EPOCH`: the slots whose round-1 votes a block can still include, each with
+    /// the justified checkpoint the chain had at its end (`BeaconState.justified_history`).
+    type JustifiedHistoryLength: Length;
 
     /// `minimal` or `mainnet`.
     const NAME: &'static str;
@@ -62,6 +65,7 @@ impl EthSpec for MainnetEthSpec {
     type MaxSsfAggregates = typenum::U16;
     type MaxInclusionListEquivocations = typenum::U4;
     type SsfParticipationLength = typenum::U262144;
+    type JustifiedHistoryLength = typenum::U64;
 
     const NAME: &'static str = "mainnet";
 
@@ -87,6 +91,7 @@ impl EthSpec for MinimalEthSpec {
     type MaxSsfAggregates = typenum::U16;
     type MaxInclusionListEquivocations = typenum::U4;
     type SsfParticipationLength = typenum::U128;
+    type JustifiedHistoryLength = typenum::U16;
 
     const NAME: &'static str = "minimal";
 
@@ -139,6 +144,11 @@ pub fn preset_type_mismatches<E: EthSpec>() -> Vec<&'static str> {
             "MAX_HEAVY_SEATS * SLOTS_PER_EPOCH",
             E::SsfParticipationLength::to_u64(),
             p.max_heavy_seats.saturating_mul(p.slots_per_epoch),
+        ),
+        (
+            "2 * SLOTS_PER_EPOCH",
+            E::JustifiedHistoryLength::to_u64(),
+            p.slots_per_epoch.saturating_mul(2),
         ),
     ];
     pairs.iter().filter(|(_, t, v)| t != v).map(|(name, _, _)| *name).collect()

@@ -70,6 +70,10 @@ pub struct BeaconState<E: EthSpec> {
     pub current_epoch_participation: List<u8, E::SsfParticipationLength>,
     pub justified_checkpoint: Checkpoint,
     pub finalized_checkpoint: Checkpoint,
+    /// The justified checkpoint this chain had at the end of each of the last `2 *
+    /// SLOTS_PER_EPOCH` slots (`[slot % len]`): the source a round-1 vote of that slot must name.
+    #[arbitrary(with = arbitrary_vector)]
+    pub justified_history: Vector<Checkpoint, E::JustifiedHistoryLength>,
 
     // Liquid Staking Module
     #[arbitrary(with = arbitrary_list)]
@@ -154,6 +158,7 @@ impl<E: EthSpec> BeaconState<E> {
         self.block_roots.apply_updates()?;
         self.state_roots.apply_updates()?;
         self.randao_mixes.apply_updates()?;
+        self.justified_history.apply_updates()?;
         self.heavy_operators.apply_updates()?;
         self.heavy_pools.apply_updates()?;
         self.previous_seats.apply_updates()?;

@@ -147,6 +147,7 @@ pub(crate) fn generate<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error> {
 
     proposer_slashings(out, &mut c, &block, &st.before_slashings, &st.before_equivocations)?;
     vote_slashings(out, &mut c, &block, &st.before_slashings, &st.before_equivocations)?;
+    surround_votes(out, &mut c, &h, &st.before_slashings)?;
     equivocations(out, &mut c, &block, &st.before_equivocations, &st.before_aggregates)?;
     aggregates(out, &mut c, &block, &st.before_aggregates)?;
 
@@ -312,9 +313,11 @@ fn vote_slashings<E: EthSpec>(
     let mut s = valid.clone();
     s.vote_2 = s.vote_1.clone();
     c.case(out, op(s), pre, "invalid_data_identical", Some("DataIdentical"))?;
+    // Another slot with the same source: neither a double nor a surround vote.
     let mut s = valid.clone();
     s.vote_2.data.slot = s.vote_2.data.slot.saturating_add(1);
-    c.case(out, op(s), pre, "invalid_slot_mismatch", Some("SlotMismatch"))?;
+    s.vote_2.data.target.slot = s.vote_2.data.slot;
+    c.case(out, op(s), pre, "invalid_not_slashable", Some("NotSlashable"))?;
     let mut s = valid.clone();
     s.vote_1.operator_indices = Default::default();
     c.case(out, op(s), pre, "invalid_empty_indices", Some("EmptyIndices"))?;
@@ -343,6 +346,46 @@ fn vote_slashings<E: EthSpec>(
     let first = valid.vote_1.operator_indices.first().copied().unwrap_or_default();
     let later = slashed_later(post, first)?;
     c.case(out, op(valid), &later, "valid_earlier_infraction_extends_reach", None)
+}
+
+/// Surround votes (docs/spec/beacon-chain-operations.md#is_slashable_ssf_vote_data): a round-2
+/// vote of slot `t` (heights `2t -> 2t+1`) inside a round-1 vote of slot `t+1` whose source is
+/// older than `t` (heights `2s -> 2t+2`) slashes; with source `t` it does not.
+fn surround_votes<E: EthSpec>(
+    out: &mut Out<'_>,
+    c: &mut Cases,
+    h: &rainbow_harness::Harness<E>,
+    pre: &BeaconState<E>,
+) -> Result<(), Error> {
+    use rainbow_types::constants::{SSF_ROUND_FINALIZE, SSF_ROUND_JUSTIFY};
+    use rainbow_types::{Checkpoint, SsfVoteData, VoteSlashing};
+    let t = pre.slot.saturating_sub(2);
+    let checkpoint = |slot, byte| Checkpoint { slot, root: B256::repeat_byte(byte) };
+    let finalize = SsfVoteData {
+        slot: t,
+        round: SSF_ROUND_FINALIZE,
+        head_root: B256::repeat_byte(1),
+        source: checkpoint(t, 1),
+        target: checkpoint(t, 1),
+    };
+    let justify = |source| SsfVoteData {
+        slot: t.saturating_add(1),
+        round: SSF_ROUND_JUSTIFY,
+        head_root: B256::repeat_byte(2),
+        source: checkpoint(source, 0),
+        target: checkpoint(t.saturating_add(1), 2),
+    };
+    let who: BTreeSet<u64> = [9, 10].into();
+    let vote = |data| h.indexed_vote(pre, data, &who);
+    let op = Operation::VoteSlashing;
+    let surround =
+        VoteSlashing { vote_1: vote(justify(t.saturating_sub(1))), vote_2: vote(finalize) };
+    c.case(out, op(surround), pre, "valid_surround_vote", None)?;
+    let surrounded =
+        VoteSlashing { vote_1: vote(finalize), vote_2: vote(justify(t.saturating_sub(1))) };
+    c.case(out, op(surrounded), pre, "valid_surrounded_vote", None)?;
+    let adjacent = VoteSlashing { vote_1: vote(justify(t)), vote_2: vote(finalize) };
+    c.case(out, op(adjacent), pre, "invalid_source_at_the_inner_target", Some("NotSlashable"))
 }
 
 fn equivocations<E: EthSpec>(
@@ -378,12 +421,39 @@ fn aggregates<E: EthSpec>(
 ) -> Result<(), Error> {
     let op = Operation::SsfAggregate;
     let all: Vec<_> = block.body.ssf_aggregates.iter().cloned().collect();
-    let Some(valid) = all.first().cloned() else {
-        return Err(Error::generate("the block carries no SSF aggregate"));
+    let first_round_1 =
+        all.iter().find(|a| a.data.round == rainbow_types::constants::SSF_ROUND_JUSTIFY);
+    let Some(valid) = first_round_1.cloned() else {
+        return Err(Error::generate("the block carries no round-1 SSF aggregate"));
     };
+    // Round 2 counts once its slot's round-1 votes are counted: its cases start from the state
+    // after the block's round-1 aggregates, as process_ssf_aggregates runs them.
+    let mut after_round_1 = pre.clone();
+    for (index, a) in all.iter().enumerate() {
+        if a.data.round == rainbow_types::constants::SSF_ROUND_JUSTIFY {
+            rainbow_state_transition::per_block::process_ssf_aggregate(
+                &mut after_round_1,
+                a,
+                index,
+                false,
+                &c.spec,
+                &mut c.caches,
+            )
+            .map_err(Error::generate)?;
+        }
+    }
     for a in &all {
         let name = format!("valid_slot_{}_round_{}", a.data.slot, a.data.round);
-        c.case(out, op(a.clone()), pre, &name, None)?;
+        let start = if a.data.round == rainbow_types::constants::SSF_ROUND_FINALIZE {
+            &after_round_1
+        } else {
+            pre
+        };
+        c.case(out, op(a.clone()), start, &name, None)?;
+        if a.data.round == rainbow_types::constants::SSF_ROUND_FINALIZE {
+            let name = format!("invalid_slot_{}_round_2_before_round_1", a.data.slot);
+            c.case(out, op(a.clone()), pre, &name, Some("Round2WithoutJustification"))?;
+        }
     }
     let mut a = valid.clone();
     a.data.round = 9;
@@ -404,7 +474,10 @@ fn aggregates<E: EthSpec>(
     a.data.target.root = B256::repeat_byte(7);
     a.data.head_root = B256::repeat_byte(7);
     c.case(out, op(a), pre, "invalid_target_not_on_chain", Some("TargetNotOnChain"))?;
+    let mut a = valid.clone();
+    a.data.source.root = B256::repeat_byte(3);
+    c.case(out, op(a), pre, "invalid_source_not_justified", Some("SourceNotJustified"))?;
     let mut a = valid;
-    a.data.source.slot = a.data.source.slot.saturating_add(1);
-    c.case(out, op(a), pre, "invalid_source_not_justified", Some("SourceNotJustified"))
+    a.data.source.slot = a.data.slot;
+    c.case(out, op(a), pre, "invalid_source_not_before_target", Some("SourceNotBeforeTarget"))
 }

@@ -3,8 +3,8 @@ use super::misc::{compute_epoch_at_slot, hash, uint_to_bytes};
 use crate::{ChainSpec, StateError};
 use rainbow_types::milhouse::List;
 use rainbow_types::{
-    compute_domain, BeaconState, Domain, DomainType, Epoch, EthSpec, Gwei, HeavyOperator,
-    HeavyOperatorIndex, HeavyPool, Root, Seat, Slot, B256,
+    compute_domain, BeaconState, Checkpoint, Domain, DomainType, Epoch, EthSpec, Gwei,
+    HeavyOperator, HeavyOperatorIndex, HeavyPool, Root, Seat, Slot, B256,
 };
 
 /// `get_current_epoch`.
@@ -166,4 +166,24 @@ pub fn get_total_seat_stake<N: rainbow_types::Length>(
     seats.iter().try_fold(0u64, |acc, seat| {
         acc.checked_add(seat.stake).ok_or(StateError::Overflow("total seat stake"))
     })
+}
+
+/// `get_justified_checkpoint_at_slot`: the justified checkpoint this chain had at the end of
+/// `slot` (after its block, if any): the source an honest round-1 vote of `slot` names. `slot`
+/// must be before the state's and within the last `2 * SLOTS_PER_EPOCH` slots.
+pub fn get_justified_checkpoint_at_slot<E: EthSpec>(
+    state: &BeaconState<E>,
+    slot: Slot,
+) -> Result<Checkpoint, StateError> {
+    let len = state.justified_history.len() as u64;
+    if slot >= state.slot || state.slot.saturating_sub(slot) > len {
+        return Err(StateError::SlotOutOfRange { requested: slot, state_slot: state.slot });
+    }
+    let i = usize::try_from(slot.checked_rem(len).ok_or(StateError::Overflow("slot"))?)
+        .map_err(|_| StateError::Overflow("slot"))?;
+    state
+        .justified_history
+        .get(i)
+        .copied()
+        .ok_or(StateError::MissingIndex { list: "justified_history", index: i as u64 })
 }

@@ -25,11 +25,16 @@ pub use process_light_certificate::{
 };
 pub use process_proposer_slashing::process_proposer_slashing;
 pub use process_randao::process_randao;
-pub use process_ssf_aggregate::{get_participation_flag_index, process_ssf_aggregate};
+pub use process_ssf_aggregate::{
+    counts_new_votes, get_participation_flag_index, process_ssf_aggregate,
+};
 pub use process_staking_requests::{
     process_staking_request, process_staking_requests, StakingError,
 };
-pub use process_vote_slashing::{is_valid_indexed_ssf_vote, process_vote_slashing};
+pub use process_vote_slashing::{
+    compute_vote_heights, is_slashable_ssf_vote_data, is_valid_indexed_ssf_vote,
+    process_vote_slashing,
+};
 pub use staking::{add_delegation_shares, compute_registration_signing_root, get_delegation_index};
 
 use crate::helpers::{increase_pending_heavy_reward, mul_div};
@@ -37,7 +42,7 @@ use crate::per_slot::process_slots;
 use crate::signature_sets::{block_proposal_signature_set, collect_block_signature_sets};
 use crate::{BlockProcessingError, ChainSpec, StakingRefusal, StateError, TransitionCaches};
 use rainbow_crypto::{verify_signature_sets, SignatureSet};
-use rainbow_types::constants::{PROPOSER_WEIGHT, WEIGHT_DENOMINATOR};
+use rainbow_types::constants::{PROPOSER_WEIGHT, SSF_ROUND_FINALIZE, WEIGHT_DENOMINATOR};
 use rainbow_types::{BeaconBlock, BeaconState, EthSpec, Gwei, SignedBeaconBlock, StakingReceipt};
 
 /// How a block's signatures are checked.
@@ -58,7 +63,8 @@ pub struct BlockOutcome {
     pub staking_receipts: Vec<(StakingReceipt, Option<StakingRefusal>)>,
 }
 
-/// `process_ssf_aggregates`: counts every aggregate, pays the proposer its inclusion reward
+/// `process_ssf_aggregates`: counts every round-1 aggregate, then every round-2 aggregate (in
+/// block order within each round), pays the proposer its inclusion reward
 /// (`earned * PROPOSER_WEIGHT / (WEIGHT_DENOMINATOR - PROPOSER_WEIGHT)`, Altair's ratio), then
 /// runs `process_justification_and_finalization` over the slots voted on.
 pub fn process_ssf_aggregates<E: EthSpec>(
@@ -70,10 +76,18 @@ pub fn process_ssf_aggregates<E: EthSpec>(
 ) -> Result<(), BlockProcessingError> {
     let mut earned: Gwei = 0;
     let mut slots = Vec::with_capacity(block.body.ssf_aggregates.len());
-    for (index, aggregate) in block.body.ssf_aggregates.iter().enumerate() {
-        let e = process_ssf_aggregate(state, aggregate, index, verify_signatures, spec, caches)?;
-        earned = earned.checked_add(e).ok_or(StateError::Overflow("earned"))?;
-        slots.push(aggregate.data.slot);
+    // Round-1 aggregates (and any with a bad round, which fail) first, then round 2, which
+    // needs the round-1 votes of its slot counted.
+    for second_pass in [false, true] {
+        for (index, aggregate) in block.body.ssf_aggregates.iter().enumerate() {
+            if (aggregate.data.round == SSF_ROUND_FINALIZE) != second_pass {
+                continue;
+            }
+            let e =
+                process_ssf_aggregate(state, aggregate, index, verify_signatures, spec, caches)?;
+            earned = earned.checked_add(e).ok_or(StateError::Overflow("earned"))?;
+            slots.push(aggregate.data.slot);
+        }
     }
     let proposer_reward =
         mul_div(earned, PROPOSER_WEIGHT, WEIGHT_DENOMINATOR.saturating_sub(PROPOSER_WEIGHT))?;
