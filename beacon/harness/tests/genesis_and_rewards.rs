@@ -122,11 +122,14 @@ fn offline_seats_are_not_paid_and_nothing_undistributed_is_minted() {
     full.extend(8, &Strategy::honest());
     let mut partial = Harness::<MinimalEthSpec>::minimal(16, 0);
     partial.extend(8, &Strategy::offline(0..4));
-    assert!(partial.head_state.total_minted < full.head_state.total_minted * 3 / 4 + 1);
+    // Both past the first epoch boundary, where pending rewards are credited and minted (the
+    // partial chain's last block may be before it: its proposers of slots 7-8 may be offline).
+    let (full, partial) = (full.state_at(9), partial.state_at(9));
+    assert!(partial.total_minted < full.total_minted * 3 / 4 + 1);
     for i in 0..4 {
-        assert_eq!(partial.head_state.heavy_pools.get(i).unwrap().bond, 32 * ETH, "operator {i}");
+        assert_eq!(partial.heavy_pools.get(i).unwrap().bond, 32 * ETH, "operator {i}");
     }
-    assert!(partial.head_state.heavy_pools.get(5).unwrap().bond > 32 * ETH);
+    assert!(partial.heavy_pools.get(5).unwrap().bond > 32 * ETH);
 }
 
 #[test]

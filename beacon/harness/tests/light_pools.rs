@@ -64,7 +64,7 @@ fn balance_of(state: &BeaconState<MinimalEthSpec>, key: u64, operator: u64) -> u
 }
 
 #[test]
-fn register_a_light_operator_and_it_is_weighted_from_the_next_epoch() {
+fn register_a_light_operator_and_it_is_weighted_from_the_epoch_after_next() {
     let mut h = harness();
     let registration = h.registration(24, 20, 3 * ETH, 700, DOMAIN_LIGHT_REGISTRATION);
     let before = h.balance(addr(20));
@@ -89,8 +89,13 @@ fn register_a_light_operator_and_it_is_weighted_from_the_next_epoch() {
     let low = h.registration(25, 21, ETH - 1, 0, DOMAIN_LIGHT_REGISTRATION);
     let (_, why) = send(&mut h, 21, StakingAction::RegisterLightOperator(low));
     assert_eq!(why, Some(R::BondTooLow { bond: ETH - 1, minimum: ETH }));
+    // Snapshotted at the end of this epoch for the epoch after next (before any reveal of its
+    // seed): weighted two boundaries from now.
     let slots = 8 - h.slot % 8;
     h.extend(slots, &quiet());
+    assert_eq!(*h.head_state.current_light_weights.get(4).unwrap(), 0);
+    assert_eq!(*h.head_state.next_light_weights.get(4).unwrap(), 3 * ETH);
+    h.extend(8, &quiet());
     assert_eq!(*h.head_state.current_light_weights.get(4).unwrap(), 3 * ETH);
 }
 
@@ -250,8 +255,8 @@ fn rewards_rebase_and_a_penalty_larger_than_the_bond_leaves_delegators_whole() {
     let (total, expected) = supply(&state);
     assert_eq!(total, expected, "the penalty was burned");
     process_light_weights(&mut state, &spec).unwrap();
-    assert_eq!(*state.current_light_weights.get(0).unwrap(), 0, "deactivated below MIN_LIGHT_BOND");
-    assert_eq!(*state.current_light_weights.get(1).unwrap(), 2 * ETH + 6 * ETH);
+    assert_eq!(*state.next_light_weights.get(0).unwrap(), 0, "deactivated below MIN_LIGHT_BOND");
+    assert_eq!(*state.next_light_weights.get(1).unwrap(), 2 * ETH + 6 * ETH);
 }
 
 #[test]

@@ -47,9 +47,9 @@ fn register_heavy_operator_and_it_takes_a_seat() {
         before - 40 * ETH - GAS_OPERATOR_REGISTRATION
     );
 
-    // At the boundary it outranks the 32-ETH operators; operator 15 (ties go to lower indices)
-    // loses its seat.
-    h.extend(8, &Strategy::honest());
+    // Allocated at the boundary for the epoch after next, it outranks the 32-ETH operators;
+    // operator 15 (ties go to lower indices) loses its seat.
+    h.extend(16, &Strategy::honest());
     let seats: Vec<u64> = h.head_state.current_seats.iter().map(|s| s.operator_index).collect();
     assert!(seats.contains(&16) && !seats.contains(&15), "{seats:?}");
     assert_eq!(h.head_state.finalized_checkpoint.slot, h.slot - 1);
@@ -172,14 +172,18 @@ fn exit_rules() {
     let exit = |operator_index| StakingAction::ExitHeavyOperator(OperatorRef { operator_index });
     let (r, _) = send(&mut h, 7, exit(7));
     assert_eq!(r.status, 0);
+    // It keeps the seat already allocated for epoch 1 (an exit never edits a frozen seat list):
+    // it exits at epoch 2.
     let op = h.head_state.heavy_operators.get(7).unwrap().clone();
-    assert_eq!(op.exit_epoch, 1);
+    assert_eq!(op.exit_epoch, 2);
     assert_eq!(h.head_state.heavy_pools.get(7).unwrap().bond, 32 * ETH, "kept to the epoch's end");
     let (_, why) = send(&mut h, 7, exit(7));
     assert_eq!(why, Some(R::OperatorExited(7)));
     let top_up = StakingAction::TopUpHeavyBond(OperatorAmount { operator_index: 7, amount: ETH });
     let (_, why) = send(&mut h, 7, top_up);
     assert_eq!(why, Some(R::OperatorExited(7)));
+    h.extend(8, &Strategy::honest());
+    assert!(h.head_state.current_seats.iter().any(|s| s.operator_index == 7), "its frozen seat");
     h.extend(8, &Strategy::honest());
     assert!(h.head_state.current_seats.iter().all(|s| s.operator_index != 7), "no seat after exit");
     // At the boundary the bond, with the epoch's rewards, went to the unbonding queue; the

@@ -487,11 +487,14 @@ async fn light_committee<E: EthSpec>(
     let epoch = compute_epoch_at_slot(slot, &chain.spec);
     let head_epoch =
         compute_epoch_at_slot(ctx.clock.current_slot().max(chain.head_slot()), &chain.spec);
-    if epoch > head_epoch.saturating_add(1)
+    // The next epoch's seed is the mix of the current one, final only after its last block
+    // (MIN_SEED_LOOKAHEAD = 0): its committees are not known yet.
+    if epoch > head_epoch
         || epoch.saturating_add(1) < compute_epoch_at_slot(chain.head_slot(), &chain.spec)
     {
         return Err(bad_request(format!(
-            "slot {slot}: the committee is known for the previous, current and next epoch only"
+            "slot {slot}: the committee is known for the previous and current epoch only (the \
+             next epoch's is drawn from a seed that is final when that epoch starts)"
         )));
     }
     let at = slot.max(chain.head_slot());

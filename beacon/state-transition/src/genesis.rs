@@ -282,7 +282,8 @@ pub fn initialize_beacon_state_from_genesis<E: EthSpec>(
         light_operators: List::new(light_operators)?,
         light_pools: List::new(light_pools)?,
         previous_light_weights: List::new(light_weights.clone())?,
-        current_light_weights: List::new(light_weights)?,
+        current_light_weights: List::new(light_weights.clone())?,
+        next_light_weights: List::new(light_weights)?,
         pending_light_rewards: List::new(vec![0; light_count])?,
         accounts: List::new(accounts)?,
         ..Default::default()
@@ -294,7 +295,14 @@ pub fn initialize_beacon_state_from_genesis<E: EthSpec>(
         return Err(GenesisError::NoSeats);
     }
     let flags = seats.len().saturating_mul(usize::try_from(preset.slots_per_epoch).unwrap_or(0));
-    state.current_seats = List::new(seats)?;
+    let stake = seats
+        .iter()
+        .try_fold(0u64, |a, s| a.checked_add(s.stake))
+        .ok_or(StateError::Overflow("seat stake"))?;
+    state.current_issuance_stake = stake;
+    state.next_issuance_stake = stake;
+    state.current_seats = List::new(seats.clone())?;
+    state.next_seats = List::new(seats)?;
     state.current_epoch_participation = List::new(vec![0u8; flags])?;
 
     state.accounts.apply_updates()?;

@@ -56,6 +56,16 @@ pub struct BeaconState<E: EthSpec> {
     pub previous_seats: List<Seat, E::MaxHeavySeats>,
     #[arbitrary(with = arbitrary_list)]
     pub current_seats: List<Seat, E::MaxHeavySeats>,
+    /// Seats of the next epoch, allocated at the end of the previous one, before any reveal of
+    /// the next epoch's seed (`get_snapshot_epoch`).
+    #[arbitrary(with = arbitrary_list)]
+    pub next_seats: List<Seat, E::MaxHeavySeats>,
+    /// The total stake of `previous_seats`, `current_seats` and `next_seats` when each was
+    /// allocated: the `D` of their epoch's issuance. Slashing zeroes seats but not these, so a
+    /// slashing mid-epoch cannot raise what the epoch's votes mint.
+    pub previous_issuance_stake: Gwei,
+    pub current_issuance_stake: Gwei,
+    pub next_issuance_stake: Gwei,
     /// Rewards earned this epoch by each heavy operator, credited at the epoch boundary.
     #[arbitrary(with = arbitrary_list)]
     pub pending_heavy_rewards: List<Gwei, HeavyOperatorRegistryLimit>,
@@ -101,6 +111,9 @@ pub struct BeaconState<E: EthSpec> {
     /// The same, snapshotted at the last epoch boundary: the current epoch's committees.
     #[arbitrary(with = arbitrary_list)]
     pub current_light_weights: List<Gwei, LightOperatorRegistryLimit>,
+    /// Light weights of the next epoch, snapshotted at the end of the previous one.
+    #[arbitrary(with = arbitrary_list)]
+    pub next_light_weights: List<Gwei, LightOperatorRegistryLimit>,
     /// Rewards earned this epoch by each light operator's pool, credited at the epoch boundary.
     #[arbitrary(with = arbitrary_list)]
     pub pending_light_rewards: List<Gwei, LightOperatorRegistryLimit>,
@@ -163,6 +176,7 @@ impl<E: EthSpec> BeaconState<E> {
         self.heavy_pools.apply_updates()?;
         self.previous_seats.apply_updates()?;
         self.current_seats.apply_updates()?;
+        self.next_seats.apply_updates()?;
         self.pending_heavy_rewards.apply_updates()?;
         self.previous_epoch_participation.apply_updates()?;
         self.current_epoch_participation.apply_updates()?;
@@ -175,6 +189,7 @@ impl<E: EthSpec> BeaconState<E> {
         self.light_holders.apply_updates()?;
         self.previous_light_weights.apply_updates()?;
         self.current_light_weights.apply_updates()?;
+        self.next_light_weights.apply_updates()?;
         self.pending_light_rewards.apply_updates()?;
         self.accounts.apply_updates()?;
         self.pending_withdrawals.apply_updates()?;

@@ -81,7 +81,9 @@ pub fn run(common: &LightCommon) -> anyhow::Result<()> {
         log.last_error.map(|e| format!(" (last error: {e})")).unwrap_or_default()
     )?;
     let current = info.current_slot();
-    let end = (current / info.slots_per_epoch.max(1) + 2) * info.slots_per_epoch;
+    // Committees are known for the current epoch only: the next one's seed is final when it
+    // starts.
+    let end = (current / info.slots_per_epoch.max(1) + 1) * info.slots_per_epoch;
     let mut next = None;
     for slot in current..end {
         let committee = api.get(&format!("/rainbow/v0/light_committee/{slot}"))?;
@@ -100,7 +102,11 @@ pub fn run(common: &LightCommon) -> anyhow::Result<()> {
         Some((slot, n)) => {
             writeln!(out, "next duty:    slot {slot} ({n} position(s)); current slot {current}")?
         }
-        None => writeln!(out, "next duty:    none this or next epoch; current slot {current}")?,
+        None => writeln!(
+            out,
+            "next duty:    none this epoch (the next epoch's committees are drawn when it \
+             starts); current slot {current}"
+        )?,
     }
     Ok(())
 }

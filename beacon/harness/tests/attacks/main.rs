@@ -2,6 +2,7 @@
 //! through the real state transition and shows the rule that defeats it. `cargo test attack_`
 //! runs them all, with the tests of the other crates named `attack_…`.
 mod accountable_safety;
+mod grinding;
 mod light;
 mod slashing;
 mod ssf;

@@ -31,8 +31,20 @@ pub fn get_randao_mix<E: EthSpec>(
         .ok_or(StateError::MissingIndex { list: "randao_mixes", index: i })
 }
 
+/// `get_snapshot_epoch`: the epoch whose seats and light weights the epoch boundary at the end
+/// of the current epoch fixes: the current epoch + 2. They are fixed before the first RANDAO
+/// reveal that goes into that epoch's seed (the mix of the epoch before it, as
+/// `MIN_SEED_LOOKAHEAD = 0`), so nobody can try stake, bond or weight changes against a known
+/// seed (docs/spec/beacon-chain.md#get_snapshot_epoch).
+pub fn get_snapshot_epoch<E: EthSpec>(state: &BeaconState<E>, spec: &ChainSpec) -> Epoch {
+    get_current_epoch(state, spec).saturating_add(2)
+}
+
 /// `get_seed`: `hash(domain_type + uint_to_bytes(epoch) + mix)` with the mix of epoch
-/// `epoch - MIN_SEED_LOOKAHEAD - 1` (ring-buffer arithmetic as in consensus-specs).
+/// `epoch - MIN_SEED_LOOKAHEAD - 1` (ring-buffer arithmetic as in consensus-specs). With
+/// `MIN_SEED_LOOKAHEAD = 0` that is the mix of the epoch before, final only after its last
+/// block, while the seats and weights of `epoch` were fixed one epoch earlier
+/// (`get_snapshot_epoch`).
 pub fn get_seed<E: EthSpec>(
     state: &BeaconState<E>,
     epoch: Epoch,
@@ -156,6 +168,15 @@ pub fn get_seats<E: EthSpec>(
     match which {
         SeatEpoch::Previous => &state.previous_seats,
         SeatEpoch::Current => &state.current_seats,
+    }
+}
+
+/// `get_issuance_stake`: the total stake of a previous or current epoch's seats when they were
+/// allocated, the `D` its issuance is computed from (a later slashing does not lower it).
+pub fn get_issuance_stake<E: EthSpec>(state: &BeaconState<E>, which: SeatEpoch) -> Gwei {
+    match which {
+        SeatEpoch::Previous => state.previous_issuance_stake,
+        SeatEpoch::Current => state.current_issuance_stake,
     }
 }
 

@@ -224,7 +224,7 @@ pub fn slash_heavy_operator<E: EthSpec>(
     if let Some(pending) = state.pending_heavy_rewards.get_mut(i) {
         *pending = 0;
     }
-    for seats in [&mut state.previous_seats, &mut state.current_seats] {
+    for seats in [&mut state.previous_seats, &mut state.current_seats, &mut state.next_seats] {
         let positions: Vec<usize> = seats
             .iter()
             .enumerate()

@@ -1,5 +1,5 @@
 //! `process_inclusion_list_equivocation` (docs/spec/light-committee.md#process_inclusion_list_equivocation).
-use crate::helpers::{get_current_epoch, penalize_light_operator};
+use crate::helpers::{get_snapshot_epoch, penalize_light_operator};
 use crate::light::{is_inclusion_list_equivocation, is_valid_inclusion_list};
 use crate::{
     BlockProcessingError, ChainSpec, InclusionListInvalid as Invalid, StateError, TransitionCaches,
@@ -40,7 +40,9 @@ pub fn process_inclusion_list_equivocation<E: EthSpec>(
     let operator = is_valid_inclusion_list(state, a, &committee, 1, spec, caches).map_err(fail)?;
     is_valid_inclusion_list(state, b, &committee, 2, spec, caches).map_err(fail)?;
     let i = usize::try_from(operator).map_err(|_| StateError::Overflow("index"))?;
-    let exit_epoch = get_current_epoch(state, spec).saturating_add(1);
+    // It keeps the positions of the snapshots already taken (as slashed validators stay in
+    // consensus-specs committees) and gets no weight in the next one.
+    let exit_epoch = get_snapshot_epoch(state, spec);
     let record = state
         .light_operators
         .get_mut(i)

@@ -3,8 +3,8 @@
 //! the block (strong coupling: required; weak: optional and rewarded), and where the light
 //! committee of the certified slot is paid and penalized.
 use crate::helpers::{
-    compute_epoch_at_slot, get_heavy_issuance, get_light_issuance, get_seat_epoch, get_seats,
-    get_total_seat_stake, increase_pending_heavy_reward, increase_pending_light_reward, mul_div,
+    compute_epoch_at_slot, get_heavy_issuance, get_issuance_stake, get_light_issuance,
+    get_seat_epoch, increase_pending_heavy_reward, increase_pending_light_reward, mul_div,
     penalize_light_operator,
 };
 use crate::light::{
@@ -129,7 +129,7 @@ pub fn get_slot_light_issuance<E: EthSpec>(
     let epoch = compute_epoch_at_slot(slot, spec);
     let which = get_seat_epoch(state, epoch, spec)
         .ok_or(StateError::EpochOutOfRange { epoch, current: epoch })?;
-    let stake = get_total_seat_stake(get_seats(state, which))?;
+    let stake = get_issuance_stake(state, which);
     let epoch_issuance = get_light_issuance(get_heavy_issuance(stake, spec)?, spec)?;
     let per_epoch = spec.preset.slots_per_epoch;
     let k = slot.checked_rem(per_epoch).ok_or(StateError::Overflow("slots per epoch"))?;

@@ -1,8 +1,8 @@
 //! `process_ssf_aggregate` (docs/spec/beacon-chain-operations.md#process_ssf_aggregate).
 use crate::helpers::{
-    compute_epoch_at_slot, get_block_root_at_slot, get_justified_checkpoint_at_slot,
-    get_seat_epoch, get_seats, get_slot_heavy_issuance, get_ssf_vote_reward,
-    increase_pending_heavy_reward, SeatEpoch,
+    compute_epoch_at_slot, get_block_root_at_slot, get_issuance_stake,
+    get_justified_checkpoint_at_slot, get_seat_epoch, get_seats, get_slot_heavy_issuance,
+    get_ssf_vote_reward, increase_pending_heavy_reward, SeatEpoch,
 };
 use crate::per_block::{get_ssf_slot_stakes, is_supermajority};
 use crate::signature_sets::{get_ssf_aggregate_participants, ssf_aggregate_signature_set};
@@ -145,8 +145,8 @@ pub fn process_ssf_aggregate<E: EthSpec>(
     }
 
     let seats: Vec<_> = get_seats(state, which).iter().copied().collect();
-    let total = seats.iter().try_fold(0u64, |a, s| a.checked_add(s.stake));
-    let total = total.ok_or(StateError::Overflow("seat stake"))?;
+    // D as allocated: a slashing since zeroed some seats, but must not raise the slot's mint.
+    let total = get_issuance_stake(state, which);
     let slot_issuance = get_slot_heavy_issuance(total, spec)?;
     let mut earned: Gwei = 0;
     for (position, operator) in participants {

@@ -1,5 +1,5 @@
 //! `process_seat_allocation` (docs/spec/beacon-chain.md#process_seat_allocation).
-use crate::helpers::{get_current_epoch, get_heavy_stake, is_eligible_for_seat};
+use crate::helpers::{get_heavy_stake, get_snapshot_epoch, is_eligible_for_seat};
 use crate::{ChainSpec, StateError};
 use rainbow_types::milhouse::List;
 use rainbow_types::{BeaconState, Epoch, EthSpec, Seat};
@@ -26,20 +26,28 @@ pub fn compute_seats<E: EthSpec>(
     Ok(candidates)
 }
 
-/// `process_seat_allocation`: the current seats become the previous ones, the next epoch's seats
-/// are allocated by `compute_seats`, and the SSF participation flags rotate with them (fresh
-/// zeros, `len(seats) * SLOTS_PER_EPOCH` of them, for the new epoch).
+/// `process_seat_allocation`: the seats rotate (current to previous, next to current) and the
+/// seats of the epoch after next (`get_snapshot_epoch`) are allocated by `compute_seats`: before
+/// any RANDAO reveal of that epoch's seed. The SSF participation flags rotate with them (fresh
+/// zeros, `len(current seats) * SLOTS_PER_EPOCH` of them, for the new epoch).
 pub fn process_seat_allocation<E: EthSpec>(
     state: &mut BeaconState<E>,
     spec: &ChainSpec,
 ) -> Result<(), StateError> {
-    let next_epoch = get_current_epoch(state, spec).saturating_add(1);
-    let seats = compute_seats(state, next_epoch, spec)?;
-    let flags = seats
+    let seats = compute_seats(state, get_snapshot_epoch(state, spec), spec)?;
+    let stake = seats
+        .iter()
+        .try_fold(0u64, |a, s| a.checked_add(s.stake))
+        .ok_or(StateError::Overflow("seat stake"))?;
+    state.previous_issuance_stake = state.current_issuance_stake;
+    state.current_issuance_stake = state.next_issuance_stake;
+    state.next_issuance_stake = stake;
+    let current = std::mem::replace(&mut state.next_seats, List::new(seats)?);
+    let flags = current
         .len()
         .checked_mul(usize::try_from(spec.preset.slots_per_epoch).unwrap_or(0))
         .ok_or(StateError::Overflow("participation length"))?;
-    state.previous_seats = std::mem::replace(&mut state.current_seats, List::new(seats)?);
+    state.previous_seats = std::mem::replace(&mut state.current_seats, current);
     state.previous_epoch_participation =
         std::mem::replace(&mut state.current_epoch_participation, List::new(vec![0u8; flags])?);
     Ok(())

@@ -40,6 +40,7 @@ pub fn process_register_light_operator<E: EthSpec>(
     state.light_pools.push(LightPool { bond: action.bond, balance: 0, shares: 0 })?;
     state.previous_light_weights.push(0)?;
     state.current_light_weights.push(0)?;
+    state.next_light_weights.push(0)?;
     state.pending_light_rewards.push(0)?;
     Ok(())
 }
