@@ -41,6 +41,20 @@ impl<E: EthSpec> BeaconChain<E> {
         self.state_at_slot_cached(slot).map_err(GossipError::from)
     }
 
+    /// Two signed votes of one seat that `is_slashable_ssf_vote_data` accepts, as a
+    /// `VoteSlashing` (each an `IndexedSsfVote` naming the one operator) in the pool, once.
+    fn pool_vote_slashing(&mut self, first: &SsfVote, second: &SsfVote) {
+        let indexed = |v: &SsfVote| IndexedSsfVote::<E> {
+            operator_indices: VariableList::new(vec![v.operator_index]).unwrap_or_default(),
+            data: v.data,
+            signature: v.signature,
+        };
+        let slashing = VoteSlashing { vote_1: indexed(first), vote_2: indexed(second) };
+        if !self.pools.vote_slashings.contains(&slashing) {
+            self.pools.vote_slashings.push(slashing);
+        }
+    }
+
     /// `ssf_vote`: a single seat's vote.
     pub fn on_gossip_ssf_vote(
         &mut self,
@@ -98,15 +112,7 @@ impl<E: EthSpec> BeaconChain<E> {
         }
         if let Some(first) = existing {
             // Two different signed votes of one seat for one slot and round: evidence.
-            let indexed = |v: &SsfVote| IndexedSsfVote::<E> {
-                operator_indices: VariableList::new(vec![v.operator_index]).unwrap_or_default(),
-                data: v.data,
-                signature: v.signature,
-            };
-            let slashing = VoteSlashing { vote_1: indexed(&first), vote_2: indexed(vote) };
-            if !self.pools.vote_slashings.contains(&slashing) {
-                self.pools.vote_slashings.push(slashing);
-            }
+            self.pool_vote_slashing(&first, vote);
             return Err(ignore("equivocating vote kept as slashing evidence"));
         }
         // A surround against one of the seat's pooled votes of other slots is evidence too; the
@@ -120,15 +126,7 @@ impl<E: EthSpec> BeaconChain<E> {
             .cloned()
             .collect();
         for other in surrounded {
-            let indexed = |v: &SsfVote| IndexedSsfVote::<E> {
-                operator_indices: VariableList::new(vec![v.operator_index]).unwrap_or_default(),
-                data: v.data,
-                signature: v.signature,
-            };
-            let slashing = VoteSlashing { vote_1: indexed(&other), vote_2: indexed(vote) };
-            if !self.pools.vote_slashings.contains(&slashing) {
-                self.pools.vote_slashings.push(slashing);
-            }
+            self.pool_vote_slashing(&other, vote);
         }
         self.pools
             .votes

@@ -120,7 +120,15 @@ pub(crate) fn generate_merge<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error>
         .collect::<Result<Vec<_>, _>>()?;
     let (zero_fee, other_chain) =
         (signed_tx(3, 0, chain)?, signed_tx(4, 1, chain.wrapping_add(1))?);
-    let mut long_then_c: Vec<&rainbow_types::Transaction> = many.iter().collect();
+    // One list holds at most MAX_TRANSACTIONS_PER_INCLUSION_LIST transactions and
+    // MAX_BYTES_PER_INCLUSION_LIST bytes: 60 signed transfers fit both; more than the cap need
+    // several positions.
+    let chunks: Vec<rainbow_types::InclusionList> = many
+        .chunks(60)
+        .enumerate()
+        .map(|(position, chunk)| list(position as u64, &chunk.iter().collect::<Vec<_>>()))
+        .collect();
+    let mut long_then_c: Vec<&rainbow_types::Transaction> = many.iter().take(60).collect();
     long_then_c.push(&c);
     let cases: Vec<(&str, Vec<rainbow_types::InclusionList>)> = vec![
         ("no_lists", vec![]),
@@ -132,7 +140,7 @@ pub(crate) fn generate_merge<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error>
         ("identical_duplicate_list_counts_once", vec![list(2, &[&a]), list(2, &[&a])]),
         ("equivocating_position_is_dropped", vec![list(0, &[&a]), list(1, &[&b]), list(1, &[&c])]),
         ("empty_lists_hold_nothing", vec![list(0, &[]), list(1, &[])]),
-        ("capped_at_max_certified_transactions", vec![list(0, &many.iter().collect::<Vec<_>>())]),
+        ("capped_at_max_certified_transactions", chunks),
         // Round by round: one long list cannot crowd out the first entry of another position.
         ("one_long_list_cannot_crowd_others", vec![list(0, &long_then_c), list(1, &[&c, &a])]),
         ("round_robin_order", vec![list(0, &[&a, &b]), list(1, &[&c, &a])]),
@@ -148,6 +156,7 @@ pub(crate) fn generate_merge<E: EthSpec>(out: &mut Out<'_>) -> Result<(), Error>
             merged.iter().map(|m| &m.transaction).collect();
         let expected_ok = match name {
             "one_long_list_cannot_crowd_others" => taken.get(1) == Some(&&c),
+            "capped_at_max_certified_transactions" => taken.len() as u64 == max,
             "round_robin_order" => taken == [&a, &c, &b],
             "unlistable_entries_are_skipped" => taken == [&a, &b],
             "repeated_entry_in_one_list_counts_once" => taken == [&a, &b],

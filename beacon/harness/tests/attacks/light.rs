@@ -119,6 +119,13 @@ fn attack_light_equivocation_in_the_last_duty_slot_escapes_the_penalty() {
     assert_eq!(h.head_state.light_pools.get(L as usize).unwrap().bond, 0);
 }
 
+/// An honest member's transaction: 1 ETH from account key 21, in the mempool every member lists.
+fn honest_transfer(h: &H) -> rainbow_types::Transaction {
+    let to = execution_key(27).address();
+    let action = TransactionAction::Transfer(Transfer { to, amount: ETH });
+    h.transaction(21, h.nonce(execution_key(21).address()), action)
+}
+
 /// A transfer of 1 Gwei from execution key `key` to itself at `nonce`, paying `gas_price`.
 fn self_transfer(h: &H, key: u64, nonce: u64, gas_price: u64) -> rainbow_types::Transaction {
     use rainbow_execution::{encode_transaction, sign_transaction};
@@ -142,11 +149,7 @@ fn self_transfer(h: &H, key: u64, nonce: u64, gas_price: u64) -> rainbow_types::
 fn attack_one_member_crowds_the_certified_list() {
     let mut h = harness(Coupling::Strong);
     h.extend(2, &Strategy::honest());
-    let honest = {
-        let to = execution_key(27).address();
-        let action = TransactionAction::Transfer(Transfer { to, amount: ETH });
-        h.transaction(21, h.nonce(execution_key(21).address()), action)
-    };
+    let honest = honest_transfer(&h);
     h.submit(honest.clone()).unwrap();
     let nonce = h.nonce(execution_key(16).address());
     let mut junk: Vec<_> = (0..64).map(|i| self_transfer(&h, 16, nonce + i, 0)).collect();
@@ -189,11 +192,7 @@ fn attack_entropy_reward_farmed_with_own_transactions() {
     };
     let mut h = harness(Coupling::Strong);
     h.extend(2, &Strategy::honest());
-    let honest = {
-        let to = execution_key(27).address();
-        let action = TransactionAction::Transfer(Transfer { to, amount: ETH });
-        h.transaction(21, h.nonce(execution_key(21).address()), action)
-    };
+    let honest = honest_transfer(&h);
     h.submit(honest.clone()).unwrap();
     let own = self_transfer(&h, 16, h.nonce(execution_key(16).address()), MIN_GAS_PRICE);
     let hostile = Strategy { light_hostile_listed: vec![own.clone()], ..Strategy::honest() };
