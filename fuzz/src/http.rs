@@ -57,6 +57,7 @@ fn api() -> &'static Api {
                 slot_duration_ms: SLOT_MS,
             },
             serve_metrics: true,
+            serve_admin: true,
             tx_index: Arc::new(Mutex::new(Default::default())),
         };
         Api { runtime, router: router(ctx) }

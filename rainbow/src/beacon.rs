@@ -97,6 +97,11 @@ pub struct RunArgs {
     /// Serve Prometheus metrics at /metrics on the HTTP port (names in docs/metrics.md).
     #[arg(long)]
     pub metrics: bool,
+    /// Serve the admin endpoints (`POST /rainbow/v0/admin/isolate`: cut this node off from every
+    /// peer for up to an hour, for tests and devnet partitions), to loopback clients only. Off by
+    /// default: anyone who can reach the API could otherwise partition the node.
+    #[arg(long)]
+    pub admin_api: bool,
     /// Keys this node signs with (heavy operators propose and vote; light operators build
     /// inclusion lists and certificate votes): `interop:A..B` or `interop:1,2,5` for the
     /// insecure devnet keys, or a directory of EIP-2335 keystores (with --password-file).
@@ -250,6 +255,7 @@ fn start<E: EthSpec>(run: RunArgs, chain: ChainArgs, config: ChainConfig) -> any
         http_address: run.http_address,
         http_port: run.http_port,
         metrics: run.metrics,
+        admin_api: run.admin_api,
         equivocate_at_slot: run.equivocate_at_slot,
         censor: run.censor,
     };

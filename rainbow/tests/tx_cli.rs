@@ -70,6 +70,10 @@ fn tx_commands_submit_wait_and_report() {
         assert!(start.elapsed() < Duration::from_secs(30), "node did not finalize");
         std::thread::sleep(Duration::from_millis(200));
     }
+    // Admin endpoints are off without --admin-api (issue 20): nobody can partition the node.
+    let isolate =
+        common::node::request(http, "POST", "/rainbow/v0/admin/isolate", "{\"seconds\": 60}");
+    assert_eq!(isolate.map(|(status, _)| status), Some(404));
     let me = "0x8c9a1ba2da0b2a1d6dc7c1a3d4e65c6d8d4a7d0f"; // only a recipient
     let o = tx(http, &["transfer", "--to", me, "--amount", "1.5eth"]);
     assert!(o.status.success(), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));

@@ -11,9 +11,10 @@ use rainbow_state_transition::{
 use rainbow_store::{Batch, BeaconStore, Column, StoredMeta};
 use rainbow_types::tree_hash::TreeHash;
 use rainbow_types::{
-    BeaconState, Checkpoint, EthSpec, Gwei, HeavyOperatorIndex, Root, SignedBeaconBlock, Slot,
+    BeaconState, Checkpoint, EthSpec, Gwei, HeavyOperatorIndex, Root, SignedBeaconBlock,
+    SignedBeaconBlockHeader, Slot,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use tracing::{debug, info};
 
 /// What importing a block did.
@@ -53,6 +54,9 @@ pub struct BeaconChain<E: EthSpec> {
     /// it for every message, and `process_slots` (an epoch transition at a boundary) should run
     /// once per head and slot, not once per message.
     advanced: Option<(Root, Slot, BeaconState<E>)>,
+    /// The header of the first block imported for each recent `(slot, proposer)`: gossip takes
+    /// no second one, and turns it into `ProposerSlashing` evidence (docs/spec/p2p-interface.md).
+    pub(crate) seen_proposals: BTreeMap<(Slot, HeavyOperatorIndex), SignedBeaconBlockHeader>,
 }
 
 /// The root of the genesis block: the state's latest header with its state root filled in.
@@ -131,6 +135,7 @@ impl<E: EthSpec> BeaconChain<E> {
             pools,
             mempool: Mempool::new(MempoolConfig::default()),
             advanced: None,
+            seen_proposals: BTreeMap::new(),
         };
         chain.states.insert(genesis_root, genesis);
         chain.recompute_head()?;
@@ -227,6 +232,7 @@ impl<E: EthSpec> BeaconChain<E> {
             pools: OperationPools::default(),
             mempool: Mempool::new(MempoolConfig::default()),
             advanced: None,
+            seen_proposals: BTreeMap::new(),
         };
         scratch.load_state(root).map(Some)
     }
@@ -318,6 +324,7 @@ impl<E: EthSpec> BeaconChain<E> {
             &mut self.caches,
         )
         .map_err(|reason| BlockError::Invalid { root, reason })?;
+        self.note_proposal(block);
 
         let mut batch = Batch::new();
         BeaconStore::put_block(&mut batch, root, block);
@@ -350,6 +357,19 @@ impl<E: EthSpec> BeaconChain<E> {
             finalized: finalized_moved.then_some(new_finalized),
             justified: self.justified(),
         })
+    }
+
+    /// Remembers the header of the first block imported for its `(slot, proposer)` (and forgets
+    /// those older than the pools keep).
+    fn note_proposal(&mut self, block: &SignedBeaconBlock<E>) {
+        let header = SignedBeaconBlockHeader {
+            message: block.message.to_header(),
+            signature: block.signature,
+        };
+        let slot = block.message.slot;
+        self.seen_proposals.entry((slot, block.message.proposer_index)).or_insert(header);
+        let oldest = slot.saturating_sub(crate::pools::POOL_RETENTION_SLOTS);
+        self.seen_proposals.retain(|(s, _), _| *s >= oldest);
     }
 
     /// Adds the meta record and the fork-choice and pool snapshots to `batch`.

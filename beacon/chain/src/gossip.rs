@@ -12,14 +12,15 @@ use rainbow_state_transition::light::{
 };
 use rainbow_state_transition::per_block::is_slashable_ssf_vote_data;
 use rainbow_state_transition::signature_sets::{
-    get_ssf_aggregate_participants, ssf_aggregate_signature_set,
+    block_header_signature_set, get_ssf_aggregate_participants, ssf_aggregate_signature_set,
 };
 use rainbow_types::constants::{DOMAIN_SSF_VOTE, SSF_ROUND_FINALIZE, SSF_ROUND_JUSTIFY};
 use rainbow_types::ssz_types::VariableList;
 use rainbow_types::{
     compute_signing_root, BeaconState, Checkpoint, EthSpec, InclusionListEquivocation,
-    IndexedSsfVote, LightCertificateEnvelope, SignedInclusionList, SignedLightCertificateVote,
-    Slot, SsfAggregate, SsfVote, Transaction, VoteSlashing,
+    IndexedSsfVote, LightCertificateEnvelope, ProposerSlashing, SignedBeaconBlock,
+    SignedBeaconBlockHeader, SignedInclusionList, SignedLightCertificateVote, Slot, SsfAggregate,
+    SsfVote, Transaction, VoteSlashing,
 };
 
 fn ignore(reason: impl Into<String>) -> GossipError {
@@ -39,6 +40,56 @@ impl<E: EthSpec> BeaconChain<E> {
     fn gossip_state(&mut self, current_slot: Slot) -> Result<BeaconState<E>, GossipError> {
         let slot = current_slot.max(self.head_state.slot);
         self.state_at_slot_cached(slot).map_err(GossipError::from)
+    }
+
+    /// `beacon_block`, before import: the first block of a `(slot, proposer)` is imported; a
+    /// second, different one with a valid proposer signature is not imported nor forwarded
+    /// (`[IGNORE]`) but becomes `ProposerSlashing` evidence in the pool, so an equivocating
+    /// proposer cannot make every node import, store and forward thousands of variants.
+    pub fn on_gossip_block_proposal(
+        &mut self,
+        block: &SignedBeaconBlock<E>,
+    ) -> Result<(), GossipError> {
+        let header = SignedBeaconBlockHeader {
+            message: block.message.to_header(),
+            signature: block.signature,
+        };
+        let key = (header.message.slot, header.message.proposer_index);
+        let Some(first) = self.seen_proposals.get(&key).cloned() else {
+            return Ok(());
+        };
+        if first.message == header.message {
+            return Ok(()); // the same block again: the import says it is known
+        }
+        let valid = block_header_signature_set(
+            &self.head_state,
+            &header,
+            &self.spec,
+            &mut self.caches.pubkeys,
+        )
+        .map(|set| set.verify())
+        .unwrap_or(false);
+        if !valid {
+            return Err(reject("a second block of the slot's proposer with a bad signature"));
+        }
+        let slashing = ProposerSlashing { signed_header_1: first, signed_header_2: header };
+        let slashed = self
+            .head_state
+            .heavy_operators
+            .get(key.1 as usize)
+            .is_none_or(|operator| operator.slashed);
+        // One piece of evidence per (slot, proposer) is enough: a flood of variants must not
+        // grow the pool.
+        let held = self.pools.proposer_slashings.iter().any(|s| {
+            (s.signed_header_1.message.slot, s.signed_header_1.message.proposer_index) == key
+        });
+        if !slashed && !held {
+            self.pools.proposer_slashings.push(slashing);
+        }
+        Err(ignore(format!(
+            "a second block of proposer {} for slot {}: kept as slashing evidence",
+            key.1, key.0
+        )))
     }
 
     /// Two signed votes of one seat that `is_slashable_ssf_vote_data` accepts, as a

@@ -145,3 +145,50 @@ fn a_chain_on_leveldb_reopens_with_its_finalized_chain() {
     let err = BeaconChain::open(BeaconStore::new(kv), other, spec).unwrap_err();
     assert!(err.to_string().contains("--datadir"), "{err}");
 }
+
+/// A proposer publishes many valid variants of its block. Gossip used to import, store and
+/// forward every one. Now the first block of a `(slot, proposer)` is imported and a second, with
+/// a valid signature, is ignored and kept once as `ProposerSlashing` evidence, which the next
+/// block carries; a variant with a bad signature is rejected (issue 20, item 2).
+#[test]
+fn attack_proposer_equivocation_flood() {
+    use rainbow_state_transition::helpers::{compute_epoch_at_slot, get_domain};
+    use rainbow_types::constants::DOMAIN_BEACON_PROPOSER;
+    use rainbow_types::{compute_signing_root, B256};
+    let (state, spec, keys) = genesis(4, 0);
+    let sp = SlashingProtection::new(Arc::new(MemoryStore::new()), state.genesis_validators_root);
+    let mut a = open(Arc::new(MemoryStore::new()), &state, &spec);
+    let mut b = open(Arc::new(MemoryStore::new()), &state, &spec);
+    for s in 1..=2 {
+        slot(&mut a, &mut b, s, &keys, &sp);
+    }
+    let block = a.store.get_block(&a.head_root).unwrap().unwrap();
+    assert_eq!(b.on_gossip_block_proposal(&block), Ok(()), "the same block again");
+    let proposer = block.message.proposer_index;
+    let pubkey = a.head_state.heavy_operators.get(proposer as usize).unwrap().pubkey;
+    let variant = |n: u8| {
+        let mut message = block.message.clone();
+        message.body.graffiti = B256::repeat_byte(n);
+        let epoch = compute_epoch_at_slot(message.slot, &spec);
+        let root = compute_signing_root(
+            &message,
+            get_domain(&a.head_state, DOMAIN_BEACON_PROPOSER, epoch),
+        );
+        let signature = keys[&pubkey].sk.sign(root.as_slice()).compress();
+        rainbow_types::SignedBeaconBlock { message, signature }
+    };
+    let blocks_before = b.fork_choice.len();
+    for n in 1..=50 {
+        assert!(matches!(b.on_gossip_block_proposal(&variant(n)), Err(GossipError::Ignore(_))));
+    }
+    assert_eq!(b.fork_choice.len(), blocks_before, "no variant was imported");
+    assert_eq!(b.pools.proposer_slashings.len(), 1, "one piece of evidence, not fifty");
+    let mut forged = variant(99);
+    forged.signature = block.signature;
+    assert!(matches!(b.on_gossip_block_proposal(&forged), Err(GossipError::Reject(_))));
+    // B's next block carries the evidence; the proposer is slashed.
+    let next = b.produce_signed_block(3, &keys, &sp).unwrap().expect("B proposes");
+    assert_eq!(next.message.body.proposer_slashings.len(), 1);
+    b.import_block(&next).unwrap();
+    assert!(b.head_state.heavy_operators.get(proposer as usize).unwrap().slashed);
+}

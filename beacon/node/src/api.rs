@@ -32,6 +32,8 @@ pub struct ApiContext<E: EthSpec> {
     pub metrics: Arc<Metrics>,
     pub clock: SlotClock,
     pub serve_metrics: bool,
+    /// Answer `/rainbow/v0/admin/*` (to loopback clients only).
+    pub serve_admin: bool,
     pub tx_index: Arc<Mutex<crate::tx_index::TxIndex>>,
 }
 
@@ -44,6 +46,7 @@ impl<E: EthSpec> Clone for ApiContext<E> {
             metrics: self.metrics.clone(),
             clock: self.clock,
             serve_metrics: self.serve_metrics,
+            serve_admin: self.serve_admin,
             tx_index: self.tx_index.clone(),
         }
     }

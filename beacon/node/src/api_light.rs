@@ -163,12 +163,27 @@ pub struct IsolateBody {
 }
 
 /// `POST /rainbow/v0/admin/isolate`: cut every peer connection and refuse new ones for
-/// `seconds` (at most 3600): a network partition for tests and devnet scenarios. The API binds
-/// loopback unless told otherwise.
+/// `seconds` (at most 3600): a network partition for tests and devnet scenarios. Served only
+/// with `--admin-api` (404 otherwise), and only to loopback clients (403 otherwise), whatever
+/// address the API binds.
 pub async fn isolate<E: EthSpec>(
     State(ctx): State<ApiContext<E>>,
+    client: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     b: Result<Json<IsolateBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    if !ctx.serve_admin {
+        return Err(ApiError(
+            StatusCode::NOT_FOUND,
+            "admin endpoints are off; start the node with --admin-api".into(),
+        ));
+    }
+    let loopback = client.is_some_and(|c| c.0 .0.ip().is_loopback());
+    if !loopback {
+        return Err(ApiError(
+            StatusCode::FORBIDDEN,
+            "admin endpoints answer loopback clients only".into(),
+        ));
+    }
     let Json(body) = b.map_err(|e| {
         ApiError(StatusCode::BAD_REQUEST, format!("body must be {{\"seconds\": n}}: {e}"))
     })?;

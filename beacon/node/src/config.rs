@@ -14,6 +14,8 @@ pub struct NodeConfig {
     pub http_port: u16,
     /// Serve `/metrics` on the HTTP port.
     pub metrics: bool,
+    /// Serve `/rainbow/v0/admin/*`, to loopback clients only.
+    pub admin_api: bool,
     /// Test misbehaviour: at round 1 of this slot, also sign and publish a second, different
     /// vote with every heavy key (bypassing slashing protection) — slashing evidence on purpose.
     pub equivocate_at_slot: Option<u64>,

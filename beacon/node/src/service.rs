@@ -170,6 +170,7 @@ pub async fn run_node<E: EthSpec>(
             metrics: n.metrics.clone(),
             clock,
             serve_metrics: config.metrics,
+            serve_admin: config.admin_api,
             tx_index: n.tx_index.clone(),
         }
     };
@@ -179,7 +180,9 @@ pub async fn run_node<E: EthSpec>(
     })?;
     info!(address = %http_addr, metrics = config.metrics, "HTTP API listening");
     tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, api::router(api_context)).await {
+        let app =
+            api::router(api_context).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        if let Err(e) = axum::serve(listener, app).await {
             warn!(error = %e, "HTTP API stopped");
         }
     });
@@ -415,6 +418,14 @@ impl<E: EthSpec> Node<E> {
             PubsubMessage::BeaconBlock(block) => {
                 if block.message.slot > current.saturating_add(1) {
                     return GossipOutcome::Ignore;
+                }
+                // First block per (slot, proposer): a second becomes evidence, not an import.
+                let first = self.chain.lock().on_gossip_block_proposal(&block);
+                if let Err(e) = first {
+                    if let GossipError::Ignore(reason) = &e {
+                        warn!(slot = block.message.slot, proposer = block.message.proposer_index, %reason, "equivocating proposer");
+                    }
+                    return verdict(Err(e));
                 }
                 match self.import(&block, "gossip") {
                     Ok(()) => GossipOutcome::Accept,

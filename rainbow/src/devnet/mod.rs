@@ -267,6 +267,8 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
             "--http-port".into(),
             http.to_string(),
             "--metrics".into(),
+            // The partition scenario cuts a node off through POST /rainbow/v0/admin/isolate.
+            "--admin-api".into(),
         ]);
         if args.scenario == Scenario::CensoringProposer && i == 1 {
             let victim = rainbow_execution::interop_execution_key(1).address();

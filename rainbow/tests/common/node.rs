@@ -72,6 +72,7 @@ impl Node {
                 "--http-port",
                 &self.http.to_string(),
                 "--metrics",
+                "--admin-api",
             ])
             .env("RUST_BACKTRACE", "1")
             .stdout(Stdio::null())

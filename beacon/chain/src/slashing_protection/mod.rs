@@ -1,12 +1,11 @@
 //! Slashing protection (docs/spec/validator.md#slashing-protection): before a key signs a block
 //! or an SSF vote, the record of what it signed is checked and extended in one store write, so a
-//! node never signs two different blocks for one slot or two different votes for one slot and
-//! round, even across restarts. Records import from and export to EIP-3076 interchange JSON.
-//!
-//! Votes are also checked against the surround rule: a key never signs a vote that surrounds, or
-//! is surrounded by, one it signed (`is_slashable_ssf_vote_data`), so an honest operator that
-//! cast round 2 for slot `u` abstains from round 1 while its head's justified checkpoint is older
-//! than `u` (docs/spec/validator.md#slashing-protection).
+//! node never signs two different blocks for one slot, two different votes for one slot and
+//! round, or a vote that surrounds one it signed (`is_slashable_ssf_vote_data`), even across
+//! restarts: an honest operator that cast round 2 for slot `u` abstains from round 1 while its
+//! head's justified checkpoint is older than `u`. Each key's record has a constant size
+//! ([`record`]): the cost of a signature does not grow with the key's history. Records import
+//! from and export to EIP-3076 interchange JSON.
 //!
 //! EIP-3076 mapping (SSF checkpoints are slots, and each slot has two heights): a block is
 //! `{slot, signing_root}`; a vote is an "attestation" `{source_epoch, target_epoch,
@@ -15,11 +14,12 @@
 //! own double and surround checks on these epochs are then exactly this chain's slashing
 //! conditions. Imported history raises a low watermark: nothing at or below the highest imported
 //! slot is signed again.
-use rainbow_state_transition::per_block::{compute_vote_heights, is_slashable_ssf_vote_data};
+mod record;
+
 use rainbow_store::{Column, KeyValueStore, StoreError};
-use rainbow_types::{PublicKeyBytes, Root, Slot, SsfVoteData};
+use rainbow_types::{PublicKeyBytes, Root, Slot};
+use record::{heights, KeyRecord, RecordedVote};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,52 +29,20 @@ pub enum NotSafe {
     #[error("already signed a different round-{round} vote at slot {slot}")]
     DoubleVote { slot: Slot, round: u8 },
     #[error(
-        "a round-{round} vote at slot {slot} with source slot {source_slot} would surround or be \
-         surrounded by the round-{other_round} vote signed at slot {other_slot}"
+        "a round-{round} vote at slot {slot} from source slot {source_slot} would surround a vote \
+         already signed: the key is locked at slot {lock_slot} until its head justifies it"
     )]
-    SurroundVote { slot: Slot, round: u8, source_slot: Slot, other_slot: Slot, other_round: u8 },
-    #[error("slot {slot} is at or below the protection watermark {watermark} (imported history)")]
+    SurroundVote { slot: Slot, round: u8, source_slot: Slot, lock_slot: Slot },
+    #[error("slot {slot} is at or below slot {watermark}, which the key already signed at")]
     BelowWatermark { slot: Slot, watermark: Slot },
+    #[error("a round-{round} vote at slot {slot} is out of range")]
+    OutOfRange { slot: Slot, round: u8 },
     #[error("interchange file: {0}")]
     Interchange(String),
     #[error("interchange is for genesis_validators_root {theirs}, this chain is {ours}")]
     WrongChain { theirs: Root, ours: Root },
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-struct KeyRecord {
-    blocks: BTreeMap<Slot, Root>,
-    /// `(slot, round)` → `(source slot, signing root)`.
-    votes: BTreeMap<String, (Slot, Root, Slot, u8)>,
-    block_watermark: Option<Slot>,
-    vote_watermark: Option<Slot>,
-}
-
-impl KeyRecord {
-    /// A recorded vote that the vote `(slot, round, source)` would surround, be surrounded by,
-    /// or double at the same height: `(slot, round)` of the first found.
-    fn surrounding(&self, slot: Slot, round: u8, source: Slot) -> Option<(Slot, u8)> {
-        let new = vote_data(slot, round, source);
-        self.votes
-            .values()
-            .find(|(s, _, t, r)| is_slashable_ssf_vote_data(&vote_data(*t, *r, *s), &new))
-            .map(|(_, _, t, r)| (*t, *r))
-    }
-}
-
-/// The parts of a vote that decide its heights (the roots only make two votes differ, which
-/// the double-vote check above compares by signing root).
-fn vote_data(slot: Slot, round: u8, source: Slot) -> SsfVoteData {
-    let mut data = SsfVoteData { slot, round, ..SsfVoteData::default() };
-    data.source.slot = source;
-    data.target.slot = slot;
-    data
-}
-
-fn vote_key(slot: Slot, round: u8) -> String {
-    format!("{slot:020}-{round}")
 }
 
 #[derive(Debug, Clone)]
@@ -137,16 +105,18 @@ impl SlashingProtection {
     }
 
     fn load(&self, pubkey: &PublicKeyBytes) -> Result<KeyRecord, NotSafe> {
-        match self.kv.get(Column::SlashingProtection, pubkey.as_bytes())? {
-            None => Ok(KeyRecord::default()),
-            Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                NotSafe::Store(StoreError::Corrupt {
-                    column: "slashing_protection",
-                    key: format!("{pubkey:?}"),
-                    reason: e.to_string(),
-                })
-            }),
-        }
+        let Some(bytes) = self.kv.get(Column::SlashingProtection, pubkey.as_bytes())? else {
+            return Ok(KeyRecord::default());
+        };
+        let mut record: KeyRecord = serde_json::from_slice(&bytes).map_err(|e| {
+            NotSafe::Store(StoreError::Corrupt {
+                column: "slashing_protection",
+                key: format!("{pubkey:?}"),
+                reason: e.to_string(),
+            })
+        })?;
+        record.migrate()?;
+        Ok(record)
     }
 
     fn save(&self, pubkey: &PublicKeyBytes, record: &KeyRecord) -> Result<(), NotSafe> {
@@ -162,17 +132,11 @@ impl SlashingProtection {
         signing_root: Root,
     ) -> Result<(), NotSafe> {
         let mut record = self.load(pubkey)?;
-        if let Some(watermark) = record.block_watermark.filter(|w| slot <= *w) {
-            return Err(NotSafe::BelowWatermark { slot, watermark });
+        if record.check_block(slot, signing_root)? {
+            record.note_block(slot, Some(signing_root));
+            self.save(pubkey, &record)?;
         }
-        match record.blocks.get(&slot) {
-            Some(root) if *root == signing_root => Ok(()),
-            Some(_) => Err(NotSafe::DoubleBlock { slot }),
-            None => {
-                record.blocks.insert(slot, signing_root);
-                self.save(pubkey, &record)
-            }
-        }
+        Ok(())
     }
 
     /// Checks that signing `signing_root` as the round-`round` vote of `slot` (with source slot
@@ -186,56 +150,33 @@ impl SlashingProtection {
         signing_root: Root,
     ) -> Result<(), NotSafe> {
         let mut record = self.load(pubkey)?;
-        if let Some(watermark) = record.vote_watermark.filter(|w| slot <= *w) {
-            return Err(NotSafe::BelowWatermark { slot, watermark });
+        let vote = RecordedVote { slot, round, source, signing_root: Some(signing_root) };
+        if record.check_vote(&vote)? {
+            record.note_vote(vote)?;
+            self.save(pubkey, &record)?;
         }
-        let key = vote_key(slot, round);
-        match record.votes.get(&key) {
-            Some((_, root, _, _)) if *root == signing_root => Ok(()),
-            Some(_) => Err(NotSafe::DoubleVote { slot, round }),
-            None => {
-                if let Some((other_slot, other_round)) = record.surrounding(slot, round, source) {
-                    return Err(NotSafe::SurroundVote {
-                        slot,
-                        round,
-                        source_slot: source,
-                        other_slot,
-                        other_round,
-                    });
-                }
-                record.votes.insert(key, (source, signing_root, slot, round));
-                self.save(pubkey, &record)
-            }
-        }
+        Ok(())
     }
 
-    /// EIP-3076 interchange (format version 5) of every key's history.
+    /// EIP-3076 interchange (format version 5) of every key's record: its last block, the votes
+    /// of its latest slot, and, when the highest source height came from an older vote, a vote
+    /// without signing root at the highest heights (the minimal form's watermark).
     pub fn export(&self) -> Result<Interchange, NotSafe> {
         let mut data = Vec::new();
         for (key, value) in self.kv.entries(Column::SlashingProtection)? {
             let pubkey = PublicKeyBytes::from_slice(&key)
                 .map_err(|_| NotSafe::Interchange("stored key is not a public key".into()))?;
-            let record: KeyRecord =
+            let mut record: KeyRecord =
                 serde_json::from_slice(&value).map_err(|e| NotSafe::Interchange(e.to_string()))?;
+            record.migrate()?;
             data.push(InterchangeKey {
                 pubkey,
                 signed_blocks: record
-                    .blocks
-                    .iter()
-                    .map(|(slot, root)| InterchangeBlock { slot: *slot, signing_root: Some(*root) })
+                    .last_block
+                    .map(|(slot, signing_root)| InterchangeBlock { slot, signing_root })
+                    .into_iter()
                     .collect(),
-                signed_attestations: record
-                    .votes
-                    .values()
-                    .filter_map(|(source, root, slot, round)| {
-                        let (s, t) = compute_vote_heights(*round, *source, *slot)?;
-                        Some(InterchangeVote {
-                            source_epoch: u64::try_from(s).ok()?,
-                            target_epoch: u64::try_from(t).ok()?,
-                            signing_root: Some(*root),
-                        })
-                    })
-                    .collect(),
+                signed_attestations: export_votes(&record)?,
             });
         }
         Ok(Interchange {
@@ -247,8 +188,9 @@ impl SlashingProtection {
         })
     }
 
-    /// Merges an interchange into the records: every entry is kept, and each key's watermark
-    /// rises to the highest imported slot. Returns the number of keys touched.
+    /// Merges an interchange into the records: each key's last block, latest votes and highest
+    /// heights rise to the highest imported ones (nothing older than what the file shows signed
+    /// is signed again). Returns the number of keys touched.
     pub fn import(&self, interchange: &Interchange) -> Result<usize, NotSafe> {
         if interchange.metadata.interchange_format_version != "5" {
             return Err(NotSafe::Interchange(format!(
@@ -265,27 +207,47 @@ impl SlashingProtection {
         for key in &interchange.data {
             let mut record = self.load(&key.pubkey)?;
             for block in &key.signed_blocks {
-                if let Some(root) = block.signing_root {
-                    record.blocks.entry(block.slot).or_insert(root);
-                }
-                record.block_watermark = record.block_watermark.max(Some(block.slot));
+                record.note_block(block.slot, block.signing_root);
             }
             for vote in &key.signed_attestations {
                 // Heights back to slots: an odd target height is round 2 of slot target / 2.
                 let round = if vote.target_epoch % 2 == 1 { 2 } else { 1 };
                 let (source, slot) = (vote.source_epoch / 2, vote.target_epoch / 2);
-                if let Some(root) = vote.signing_root {
-                    record
-                        .votes
-                        .entry(vote_key(slot, round))
-                        .or_insert((source, root, slot, round));
-                }
-                record.vote_watermark = record.vote_watermark.max(Some(slot));
+                record.note_vote(RecordedVote {
+                    slot,
+                    round,
+                    source,
+                    signing_root: vote.signing_root,
+                })?;
+                // A source height above what the vote's own heights say (a minimal file's
+                // watermark) still raises the lock.
+                record.max_source_height = record.max_source_height.max(Some(vote.source_epoch));
             }
             self.save(&key.pubkey, &record)?;
         }
         Ok(interchange.data.len())
     }
+}
+
+/// A record's votes as EIP-3076 attestations over heights.
+fn export_votes(record: &KeyRecord) -> Result<Vec<InterchangeVote>, NotSafe> {
+    let mut out = Vec::new();
+    for vote in &record.last_votes {
+        let (source_epoch, target_epoch) = heights(vote.round, vote.source, vote.slot)?;
+        out.push(InterchangeVote { source_epoch, target_epoch, signing_root: vote.signing_root });
+    }
+    let shown_source = out.iter().map(|v| v.source_epoch).max();
+    let shown_target = out.iter().map(|v| v.target_epoch).max();
+    if let (Some(source), Some(target)) = (record.max_source_height, record.max_target_height) {
+        if shown_source < Some(source) || shown_target < Some(target) {
+            out.push(InterchangeVote {
+                source_epoch: source,
+                target_epoch: target,
+                signing_root: None,
+            });
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -323,8 +285,12 @@ mod tests {
         let parsed: Interchange = serde_json::from_str(&json).unwrap();
         assert_eq!(fresh.import(&parsed).unwrap(), 2);
         assert_eq!(fresh.export().unwrap(), exported);
-        assert!(matches!(
+        assert_eq!(
             fresh.check_and_record_block(&key(1), 5, b),
+            Err(NotSafe::DoubleBlock { slot: 5 })
+        );
+        assert!(matches!(
+            fresh.check_and_record_block(&key(1), 4, b),
             Err(NotSafe::BelowWatermark { .. })
         ));
         assert!(matches!(
@@ -349,20 +315,15 @@ mod tests {
         sp.check_and_record_vote(&key(1), 10, 2, 10, b).unwrap();
         assert_eq!(
             sp.check_and_record_vote(&key(1), 12, 1, 9, c),
-            Err(NotSafe::SurroundVote {
-                slot: 12,
-                round: 1,
-                source_slot: 9,
-                other_slot: 10,
-                other_round: 2
-            })
+            Err(NotSafe::SurroundVote { slot: 12, round: 1, source_slot: 9, lock_slot: 10 })
         );
         sp.check_and_record_vote(&key(1), 12, 1, 10, c).unwrap();
-        // A wide round-1 vote of key 2 (source 3, slot 20), then one inside it.
+        // A wide round-1 vote of key 2 (source 3, slot 20): a vote inside it (an older target)
+        // is refused.
         sp.check_and_record_vote(&key(2), 20, 1, 3, a).unwrap();
         assert!(matches!(
             sp.check_and_record_vote(&key(2), 15, 2, 15, b),
-            Err(NotSafe::SurroundVote { other_slot: 20, .. })
+            Err(NotSafe::BelowWatermark { watermark: 20, .. })
         ));
         let exported = sp.export().unwrap();
         let heights: Vec<(u64, u64)> = exported
@@ -374,6 +335,7 @@ mod tests {
             .iter()
             .map(|v| (v.source_epoch, v.target_epoch))
             .collect();
-        assert_eq!(heights, vec![(18, 20), (20, 21), (20, 24)]);
+        // The record keeps the latest slot's vote; its heights carry the lock (source 20).
+        assert_eq!(heights, vec![(20, 24)]);
     }
 }
